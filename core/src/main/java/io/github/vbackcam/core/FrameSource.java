@@ -1,0 +1,19 @@
+package io.github.vbackcam.core;
+
+import java.io.IOException;
+
+/** Where frames come from: a video or image file, a camera. One thread calls it. */
+public interface FrameSource extends AutoCloseable {
+
+  /** The next frame, owned by the caller, or null at the end of the stream. */
+  Frame read() throws IOException;
+
+  /** Frames per second the source produces, or 0 when it has no natural rate (a still image). */
+  double frameRate();
+
+  /** A name for logs and errors: the path or device. */
+  String describe();
+
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,42 @@
+package io.github.vbackcam.core.composite;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.internal.Images;
+import io.github.vbackcam.core.source.Sources;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** A picture, scaled to cover the frame and centre-cropped; scaled once per frame size, not per frame. */
+public final class ImageBackground implements Background {
+
+  private final Path path;
+  private final Mat original;
+  private final Mat scaled = new Mat();
+
+  /** Reads the image now, so a bad file fails here with a message naming it, not on the first frame. */
+  public ImageBackground(Path path) throws IOException {
+    this.path = path;
+    this.original = Sources.readImage(path);
+  }
+
+  @Override
+  public void render(Frame frame, Mat out) {
+    if (scaled.cols() != out.cols() || scaled.rows() != out.rows()) {
+      scaled.create(out.rows(), out.cols(), out.type());
+      Images.cover(original, scaled);
+    }
+    scaled.copyTo(out);
+  }
+
+  @Override
+  public String describe() {
+    return "image " + path;
+  }
+
+  @Override
+  public void close() {
+    original.close();
+    scaled.close();
+  }
+}

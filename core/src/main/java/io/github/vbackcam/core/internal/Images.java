@@ -1,0 +1,41 @@
+package io.github.vbackcam.core.internal;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/** Image geometry helpers shared by sources and backgrounds. */
+public final class Images {
+  private Images() {}
+
+  /**
+   * Scales {@code src} to cover {@code dst} (already allocated) and crops the centre: no bars and no distortion.
+   * Copies when the sizes already match.
+   */
+  public static void cover(Mat src, Mat dst) {
+    int sw = src.cols();
+    int sh = src.rows();
+    int dw = dst.cols();
+    int dh = dst.rows();
+    if (sw == dw && sh == dh) {
+      src.copyTo(dst);
+      return;
+    }
+    // The largest centred region of src with dst's aspect ratio.
+    int cw = sw;
+    int ch = (int) Math.round((double) sw * dh / dw);
+    if (ch > sh) {
+      ch = sh;
+      cw = Math.min(sw, (int) Math.round((double) sh * dw / dh));
+    }
+    try (Rect roi = new Rect((sw - cw) / 2, (sh - ch) / 2, cw, ch);
+         Mat region = new Mat(src, roi);
+         Size size = new Size(dw, dh)) {
+      resize(region, dst, size, 0, 0, cw > dw ? INTER_AREA : INTER_LINEAR);
+    }
+  }
+}

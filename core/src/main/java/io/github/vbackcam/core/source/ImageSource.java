@@ -1,0 +1,57 @@
+package io.github.vbackcam.core.source;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.FrameSource;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.Images;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** A still image as a source: the same picture {@code count} times (or forever with count 0). */
+public final class ImageSource implements FrameSource {
+
+  private final Path path;
+  private final Mat image;
+  private final VideoSize outputSize;
+  private final long count;
+  private long sequence;
+
+  public ImageSource(Path path, VideoSize outputSize, long count) throws IOException {
+    this.path = path;
+    this.image = Sources.readImage(path);
+    this.outputSize = outputSize != null
+        ? outputSize
+        : new VideoSize(image.cols(), image.rows()).evenWidth();
+    this.count = count;
+  }
+
+  public VideoSize size() {
+    return outputSize;
+  }
+
+  @Override
+  public Frame read() {
+    if (count > 0 && sequence >= count) {
+      return null;
+    }
+    Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence++, System.nanoTime());
+    Images.cover(image, frame.image());
+    return frame;
+  }
+
+  @Override
+  public double frameRate() {
+    return 0;
+  }
+
+  @Override
+  public String describe() {
+    return path.toString();
+  }
+
+  @Override
+  public void close() {
+    image.close();
+  }
+}
