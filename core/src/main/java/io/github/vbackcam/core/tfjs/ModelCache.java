@@ -1,0 +1,105 @@
+package io.github.vbackcam.core.tfjs;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Directories keyed by content hash under {@code $XDG_CACHE_HOME/vbackcam/models} (or {@code ~/.cache/...}; system
+ * property {@code vbackcam.cache} overrides). An entry is written in a temporary sibling and renamed into place, so
+ * readers never see half of one; each entry carries a checksum of its SavedModel so a damaged one is rebuilt.
+ */
+final class ModelCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+  private static final String CHECKSUM = "saved_model.pb.sha256";
+
+  /** Writes an entry's files into a fresh directory. */
+  interface Writer {
+    void write(Path dir) throws IOException;
+  }
+
+  private ModelCache() {}
+
+  static Path root() {
+    String override = System.getProperty("vbackcam.cache");
+    if (override != null && !override.isBlank()) {
+      return Path.of(override);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+        ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("vbackcam").resolve("models");
+  }
+
+  /** The converted SavedModel for {@code hash}, or null when there is none or it is damaged (then it is removed). */
+  static Path lookupSavedModel(Path root, String hash) throws IOException {
+    Path dir = root.resolve(hash);
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    Path model = dir.resolve(SavedModelWriter.FILE);
+    Path checksum = dir.resolve(CHECKSUM);
+    if (Files.isRegularFile(model) && Files.isRegularFile(checksum)
+        && Files.readString(checksum, StandardCharsets.US_ASCII).trim().equals(sha256(model))) {
+      return dir;
+    }
+    LOG.warn("cached model {} is damaged; converting again", dir);
+    delete(dir);
+    return null;
+  }
+
+  /** Writes a SavedModel entry with its checksum and moves it into place. */
+  static Path storeSavedModel(Path root, String hash, Writer writer) throws IOException {
+    return store(root.resolve(hash), dir -> {
+      writer.write(dir);
+      Files.writeString(dir.resolve(CHECKSUM), sha256(dir.resolve(SavedModelWriter.FILE)) + "\n",
+          StandardCharsets.US_ASCII);
+    });
+  }
+
+  /** Writes {@code target} atomically; when another process won the race, its entry is kept. */
+  static Path store(Path target, Writer writer) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".tmp-");
+    try {
+      writer.write(tmp);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        LOG.debug("{} appeared while converting; keeping it", target);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cache directory " + target.getParent() + " does not support atomic renames", e);
+      }
+      return target;
+    } finally {
+      if (Files.exists(tmp)) {
+        delete(tmp);
+      }
+    }
+  }
+
+  static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    return HexFormat.of().formatHex(TfjsModel.sha256().digest(Files.readAllBytes(file)));
+  }
+}

@@ -1,0 +1,57 @@
+package io.github.vbackcam.core.tfjs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where the test models are. Missing files are a failure that says where they belong, never a skip. */
+final class TestModels {
+  static final List<String> BODYPIX = List.of(
+      "mobilenet-float-050-stride16", "mobilenet-float-050-stride8", "mobilenet-quant1-050-stride16",
+      "mobilenet-quant1-075-stride16", "mobilenet-quant1-100-stride16", "mobilenet-quant2-050-stride16",
+      "mobilenet-quant2-075-stride16");
+
+  private TestModels() {}
+
+  static Path shared() {
+    String shared = System.getProperty("vbackcam.shared");
+    if (shared == null) {
+      throw new AssertionError("system property vbackcam.shared is not set (surefire sets it to <repo>/../shared)");
+    }
+    return Path.of(shared);
+  }
+
+  static Path bodyPix(String variant) {
+    Path dir = shared().resolve("models/bodypix").resolve(variant);
+    Path json = dir.resolve(variant.endsWith("stride8") ? "model-stride8.json" : "model-stride16.json");
+    return require(json, "BodyPix variant " + variant);
+  }
+
+  static Path bodyPixIncomplete(String variant) {
+    return require(shared().resolve("models/bodypix/json-only-incomplete").resolve(variant)
+        .resolve("model-stride16.json"), "BodyPix topology " + variant);
+  }
+
+  /** selfie and meet are bundled (target/classes), rvm is test-only (target/models/rvm); fetch-models puts them. */
+  static Path npmModel(String name) {
+    String testModels = System.getProperty("vbackcam.testModels");
+    if (testModels == null) {
+      throw new AssertionError("system property vbackcam.testModels is not set (core/pom.xml sets it)");
+    }
+    Path json = name.equals("rvm")
+        ? Path.of(testModels, "rvm", "rvm.json")
+        : Path.of(testModels).getParent().resolve("classes/io/github/vbackcam/core/models").resolve(name + ".json");
+    return require(json, "model " + name + " (installed by core/src/build/fetch-models in generate-resources)");
+  }
+
+  static Path image() {
+    return require(shared().resolve("data/person_masks/davis2016_lucia/images/00000.jpg"), "test image");
+  }
+
+  static Path require(Path file, String what) {
+    if (!Files.isRegularFile(file)) {
+      throw new AssertionError(what + " is missing: expected it at " + file.toAbsolutePath());
+    }
+    return file;
+  }
+}
