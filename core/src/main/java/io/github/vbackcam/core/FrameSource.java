@@ -8,6 +8,9 @@ public interface FrameSource extends AutoCloseable {
   /** The next frame, owned by the caller, or null at the end of the stream. */
   Frame read() throws IOException;
 
+  /** The size of the frames it produces. */
+  VideoSize size();
+
   /** Frames per second the source produces, or 0 when it has no natural rate (a still image). */
   double frameRate();
 

@@ -26,6 +26,7 @@ public final class ImageSource implements FrameSource {
     this.count = count;
   }
 
+  @Override
   public VideoSize size() {
     return outputSize;
   }

@@ -52,6 +52,7 @@ public final class VideoFileSource implements FrameSource {
         : new VideoSize(grabber.getImageWidth(), grabber.getImageHeight()).evenWidth();
   }
 
+  @Override
   public VideoSize size() {
     return outputSize;
   }

@@ -1,0 +1,153 @@
+package io.github.vbackcam.core.segment;
+
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
+import static org.bytedeco.opencv.global.opencv_core.add;
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.vbackcam.core.tfjs.GraphModel;
+import org.bytedeco.javacpp.indexer.DoubleIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Google's BodyPix 2 person segmentation, following {@code segmentPersonActivation} in body-pix 2.2: the frame is
+ * padded with black to the aspect of the model input and resized bilinearly (TF.js's resize: no half-pixel
+ * centres), normalised for the backbone (MobileNet: x / 127.5 − 1; ResNet50: x − ImageNet mean), run, and the
+ * segment logits are upsampled with aligned corners, passed through a sigmoid, cropped of the padding and resized
+ * back to the frame (crop-and-resize).
+ */
+final class BodyPixSegmenter extends ModelSegmenter {
+
+  /** RGB means body-pix adds (negated) for ResNet50. */
+  private static final double[] IMAGENET_MEAN = {-123.15, -115.90, -103.06};
+
+  private final boolean resnet;
+  private final int outputStride;
+  private final double internalResolution;
+  private final Mat padded = new Mat();
+  private final Mat resized = new Mat();
+  private final Mat rgb = new Mat();
+  private final Mat input = new Mat();
+  private final Mat logits = new Mat();
+  private final Mat upsampled = new Mat();
+  private final Mat cropped = new Mat();
+  private final Mat transform = new Mat(2, 3, CV_64F);
+  private final Mat mean = new Mat();
+  private final Scalar zero = new Scalar(0, 0, 0, 0);
+  private int padTop;
+  private int padBottom;
+  private int padLeft;
+  private int padRight;
+
+  /**
+   * @param internalResolution fraction of the frame size the model sees (body-pix's 'medium' is 0.5); 0 chooses
+   *     one that keeps the model input's long side near 641 pixels, a fixed cost whatever the camera size
+   */
+  BodyPixSegmenter(GraphModel model, String description, boolean resnet, int outputStride,
+                   double internalResolution) {
+    super(model, description);
+    this.resnet = resnet;
+    this.outputStride = outputStride;
+    this.internalResolution = internalResolution;
+  }
+
+  /** body-pix's toValidInputResolution: the largest k * stride + 1 not above the size. */
+  static int validInputSize(double size, int stride) {
+    int s = (int) Math.floor(size);
+    return (s - 1) % stride == 0 ? s : ((s - 1) / stride) * stride + 1;
+  }
+
+  double resolutionFor(int width, int height) {
+    if (internalResolution > 0) {
+      return internalResolution;
+    }
+    return Math.min(1.0, 641.0 / Math.max(width, height));
+  }
+
+  @Override
+  NDList prepare(Mat image, NDManager scope) {
+    int h = image.rows();
+    int w = image.cols();
+    double r = resolutionFor(w, h);
+    int targetH = validInputSize(h * r, outputStride);
+    int targetW = validInputSize(w * r, outputStride);
+    double targetAspect = (double) targetW / targetH;
+    double aspect = (double) w / h;
+    if (aspect < targetAspect) {
+      padTop = padBottom = 0;
+      padLeft = padRight = (int) Math.round(0.5 * (targetAspect * h - w));
+    } else {
+      padTop = padBottom = (int) Math.round(0.5 * (w / targetAspect - h));
+      padLeft = padRight = 0;
+    }
+    copyMakeBorder(image, padded, padTop, padBottom, padLeft, padRight, BORDER_CONSTANT, zero);
+    // TF.js resizeBilinear (alignCorners false, no half-pixel centres): source = destination × in / out.
+    affineResize(padded, resized, targetW, targetH,
+        (double) padded.cols() / targetW, (double) padded.rows() / targetH, 0, 0);
+    cvtColor(resized, rgb, COLOR_BGR2RGB);
+    if (resnet) {
+      rgb.convertTo(input, CV_32FC3);
+      if (mean.rows() != input.rows() || mean.cols() != input.cols()) {
+        mean.create(input.rows(), input.cols(), input.type());
+        try (Scalar value = new Scalar(IMAGENET_MEAN[0], IMAGENET_MEAN[1], IMAGENET_MEAN[2], 0)) {
+          mean.put(value);
+        }
+      }
+      add(input, mean, input);
+    } else {
+      rgb.convertTo(input, CV_32FC3, 1 / 127.5, -1);
+    }
+    return new NDList(Tensors.input(input, scope, model.inputNames().get(0)));
+  }
+
+  @Override
+  void decode(NDList outputs, Mat image, Mat mask) {
+    Tensors.output(outputs.get("float_segments"), logits);
+    int inH = resized.rows();
+    int inW = resized.cols();
+    // resizeBilinear(alignCorners = true) of the logits to the model input size.
+    affineResize(logits, upsampled, inW, inH,
+        (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0);
+    Activations.sigmoid(upsampled, upsampled);
+    // cropAndResize of the unpadded box back to the frame size.
+    int h = image.rows();
+    int w = image.cols();
+    double y1 = padTop / (h + padTop + padBottom - 1.0);
+    double x1 = padLeft / (w + padLeft + padRight - 1.0);
+    double y2 = (padTop + h - 1.0) / (h + padTop + padBottom - 1.0);
+    double x2 = (padLeft + w - 1.0) / (w + padLeft + padRight - 1.0);
+    affineResize(upsampled, cropped, w, h,
+        (x2 - x1) * (inW - 1) / Math.max(1, w - 1), (y2 - y1) * (inH - 1) / Math.max(1, h - 1),
+        x1 * (inW - 1), y1 * (inH - 1));
+    cropped.convertTo(mask, CV_8U, 255, 0);
+  }
+
+  /** Bilinear resampling where destination (x, y) reads source (x·sx + ox, y·sy + oy). */
+  private void affineResize(Mat src, Mat dst, int width, int height, double sx, double sy, double ox, double oy) {
+    try (DoubleIndexer m = transform.createIndexer(); Size size = new Size(width, height)) {
+      m.put(0, 0, sx, 0, ox);
+      m.put(1, 0, 0, sy, oy);
+      warpAffine(src, dst, transform, size, INTER_LINEAR | WARP_INVERSE_MAP, BORDER_REPLICATE, zero);
+    }
+  }
+
+  @Override
+  void closeBuffers() {
+    for (Mat m : new Mat[] {padded, resized, rgb, input, logits, upsampled, cropped, transform, mean}) {
+      m.close();
+    }
+    zero.close();
+  }
+}

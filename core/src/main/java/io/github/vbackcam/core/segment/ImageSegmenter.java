@@ -1,0 +1,93 @@
+package io.github.vbackcam.core.segment;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.extractChannel;
+import static org.bytedeco.opencv.global.opencv_core.subtract;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.vbackcam.core.tfjs.GraphModel;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * Models that take the whole frame at a fixed size, RGB in [0, 1], and return a person map at that size: MediaPipe
+ * selfie (a probability), Google Meet (two-class logits), and other models of that shape.
+ */
+final class ImageSegmenter extends ModelSegmenter {
+
+  /** How the model's output encodes the person. */
+  enum Output {
+    /** One channel, already a probability (the graph ends in a sigmoid). */
+    PROBABILITY,
+    /** One channel of logits. */
+    LOGIT,
+    /** Two channels of logits, background and person: softmax over them. */
+    TWO_CLASS_LOGITS
+  }
+
+  private final String inputName;
+  private final String outputName;
+  private final int width;
+  private final int height;
+  private final Output output;
+  private final Mat resized = new Mat();
+  private final Mat rgb = new Mat();
+  private final Mat input = new Mat();
+  private final Mat raw = new Mat();
+  private final Mat person = new Mat();
+  private final Mat background = new Mat();
+  private final Mat probability8 = new Mat();
+
+  ImageSegmenter(GraphModel model, String description, int width, int height, Output output) {
+    super(model, description);
+    this.inputName = model.inputNames().get(0);
+    this.outputName = model.outputNames().get(0);
+    this.width = width;
+    this.height = height;
+    this.output = output;
+  }
+
+  @Override
+  NDList prepare(Mat image, NDManager scope) {
+    try (Size size = new Size(width, height)) {
+      resize(image, resized, size, 0, 0, image.cols() > width ? INTER_AREA : INTER_LINEAR);
+    }
+    cvtColor(resized, rgb, COLOR_BGR2RGB);
+    rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
+    return new NDList(Tensors.input(input, scope, inputName));
+  }
+
+  @Override
+  void decode(NDList outputs, Mat image, Mat mask) {
+    Tensors.output(outputs.get(outputName), raw);
+    switch (output) {
+      case PROBABILITY -> raw.copyTo(person);
+      case LOGIT -> Activations.sigmoid(raw, person);
+      case TWO_CLASS_LOGITS -> {
+        // softmax([b, p])[1] = sigmoid(p - b)
+        extractChannel(raw, person, 1);
+        extractChannel(raw, background, 0);
+        subtract(person, background, person);
+        Activations.sigmoid(person, person);
+      }
+    }
+    person.convertTo(probability8, CV_8U, 255, 0);
+    try (Size size = new Size(image.cols(), image.rows())) {
+      resize(probability8, mask, size, 0, 0, INTER_LINEAR);
+    }
+  }
+
+  @Override
+  void closeBuffers() {
+    for (Mat m : new Mat[] {resized, rgb, input, raw, person, background, probability8}) {
+      m.close();
+    }
+  }
+}

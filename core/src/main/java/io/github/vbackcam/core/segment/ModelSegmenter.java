@@ -1,0 +1,64 @@
+package io.github.vbackcam.core.segment;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.Step;
+import io.github.vbackcam.core.tfjs.GraphModel;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * A segmenter backed by a TF.js graph model. Each frame's arrays live in a child scope that closes when the frame
+ * is done, so native memory does not grow with the number of frames.
+ */
+abstract class ModelSegmenter implements Segmenter {
+
+  protected final GraphModel model;
+  private final Predictor<NDList, NDList> predictor;
+  private final String description;
+
+  ModelSegmenter(GraphModel model, String description) {
+    this.model = model;
+    this.predictor = model.newPredictor();
+    this.description = description;
+  }
+
+  @Override
+  public final void segment(Frame frame) throws Exception {
+    try (NDManager scope = model.manager().newSubManager()) {
+      long t0 = System.nanoTime();
+      NDList inputs = prepare(frame.image(), scope);
+      long t1 = System.nanoTime();
+      NDList outputs = predictor.predict(inputs);
+      outputs.attach(scope);
+      long t2 = System.nanoTime();
+      decode(outputs, frame.image(), frame.maskForWriting());
+      long t3 = System.nanoTime();
+      frame.addStepNanos(Step.PREPROCESS, t1 - t0);
+      frame.addStepNanos(Step.INFERENCE, t2 - t1);
+      frame.addStepNanos(Step.POSTPROCESS, t3 - t2);
+    }
+  }
+
+  /** The model's inputs for this BGR image, created in {@code scope}. */
+  abstract NDList prepare(Mat image, NDManager scope);
+
+  /** Writes the person probability (CV_8UC1, image size) from the model's outputs into {@code mask}. */
+  abstract void decode(NDList outputs, Mat image, Mat mask);
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  /** Frees per-segmenter scratch buffers; the model and predictor are closed by {@link #close()}. */
+  abstract void closeBuffers();
+
+  @Override
+  public final void close() {
+    closeBuffers();
+    predictor.close();
+    model.close();
+  }
+}
