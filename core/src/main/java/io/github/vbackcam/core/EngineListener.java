@@ -8,6 +8,9 @@ public abstract class EngineListener {
 
   public static final EngineListener NONE = new EngineListener() {};
 
+  /** The source is open: how many frames it will produce (-1 when unknown or endless) and at what rate. */
+  public void sourceOpened(FrameSource source, long frameCount) {}
+
   /** The source produced a frame. */
   public void frameStart(Frame frame) {}
 

@@ -48,6 +48,13 @@ public final class Frame implements AutoCloseable {
     return new Frame(MatPool.take(height, width, opencv_core.CV_8UC3), sequence, captureNanos);
   }
 
+  /** A new frame holding a copy of {@code bgr} (CV_8UC3, any size). */
+  public static Frame copyOf(Mat bgr, long sequence) {
+    Frame frame = allocate(bgr.cols(), bgr.rows(), sequence, System.nanoTime());
+    bgr.copyTo(frame.image);
+    return frame;
+  }
+
   /** A new frame with the same sequence, capture time and step times as {@code like}, of the given size. */
   public static Frame allocateLike(Frame like, int width, int height) {
     Frame frame = allocate(width, height, like.sequence, like.captureNanos);

@@ -14,6 +14,11 @@ public interface FrameSource extends AutoCloseable {
   /** Frames per second the source produces, or 0 when it has no natural rate (a still image). */
   double frameRate();
 
+  /** How many frames a finite source will produce, or -1 when unknown or endless. */
+  default long frameCount() {
+    return -1;
+  }
+
   /** A name for logs and errors: the path or device. */
   String describe();
 

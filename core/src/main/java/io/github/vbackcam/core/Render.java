@@ -53,6 +53,9 @@ public final class Render {
          SegmentStage segment = passthrough ? null : new SegmentStage(segmenters.open(), job.mask());
          CompositeStage composite = passthrough ? null
              : new CompositeStage(job.background().open(), job.hologram())) {
+      long frames = source.frameCount();
+      listener.sourceOpened(source, job.maxFrames() > 0 && (frames < 0 || frames > job.maxFrames())
+          ? job.maxFrames() : frames);
       Pipeline.Builder pipeline = Pipeline.builder().source(source).sink(sink).listener(listener)
           .maxFrames(job.maxFrames());
       if (!passthrough) {

@@ -18,7 +18,8 @@ public final class Sinks {
     return new VideoFileSink(path, size, frameRate);
   }
 
-  static void checkWritable(Path path) throws IOException {
+  /** Fails with a message naming the problem when {@code path} cannot be created or replaced. */
+  public static void checkWritable(Path path) throws IOException {
     Path dir = path.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new IOException("cannot write " + path + ": directory " + dir + " does not exist");

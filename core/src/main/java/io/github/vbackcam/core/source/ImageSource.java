@@ -42,6 +42,11 @@ public final class ImageSource implements FrameSource {
   }
 
   @Override
+  public long frameCount() {
+    return count > 0 ? count : -1;
+  }
+
+  @Override
   public double frameRate() {
     return 0;
   }

@@ -78,6 +78,12 @@ public final class VideoFileSource implements FrameSource {
   }
 
   @Override
+  public long frameCount() {
+    int n = grabber.getLengthInVideoFrames();
+    return loop || n <= 0 ? -1 : n;
+  }
+
+  @Override
   public double frameRate() {
     double rate = grabber.getFrameRate();
     return rate > 0 && rate < 1000 ? rate : 30;

@@ -1,0 +1,74 @@
+package io.github.vbackcam.service;
+
+import io.github.vbackcam.service.cli.BenchCommand;
+import io.github.vbackcam.service.cli.ModelsCommand;
+import io.github.vbackcam.service.cli.RenderCommand;
+import io.github.vbackcam.service.cli.SegmentCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vbackcam} program: the service and its command line. */
+@Command(name = "vbackcam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Virtual-background camera for Linux.",
+    subcommands = {RenderCommand.class, SegmentCommand.class, BenchCommand.class, ModelsCommand.class})
+public final class Main implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns the exit status: 0 success, 1 failure, 2 bad usage. */
+  public static int run(String... args) {
+    System.setProperty("ai.djl.offline", "true");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::report);
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Errors reach the user as one line naming the problem; the stack trace goes to the debug log only. */
+  private static int report(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    if (e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) {
+      err.println("vbackcam " + cli.getCommandName() + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    err.println("vbackcam " + cli.getCommandName() + ": " + Errors.describe(e));
+    err.flush();
+    LOG.debug("failure", e);
+    return 1;
+  }
+
+  /** The version baked in at build time. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vbackcam " + version()};
+    }
+
+    public static String version() {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        return "unknown";
+      }
+      return p.getProperty("version", "unknown");
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package io.github.vbackcam.service.cli;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.github.vbackcam.core.EngineListener;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.Render;
+import io.github.vbackcam.core.Step;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.segment.ModelCatalog;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vbackcam bench}: the whole render pipeline on a looped video into a null sink, with throughput, CPU time,
+ * memory and per-step medians written as JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure the engine: fps, CPU per frame, memory and per-step medians, as JSON.")
+public final class BenchCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "VIDEO", description = "Video to loop.")
+  Path input;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Frame size (default: the input's).")
+  String size;
+
+  @Option(names = "--frames", paramLabel = "N", defaultValue = "600", description = "Frames (default 600).")
+  long frames;
+
+  @Option(names = "--json", required = true, paramLabel = "FILE", description = "Where to write the results.")
+  Path json;
+
+  @Option(names = "--rss-every", paramLabel = "N", defaultValue = "1000",
+      description = "Sample resident memory every N frames (default 1000).")
+  long rssEvery;
+
+  @Mixin
+  EffectOptions effect;
+
+  @Override
+  public Integer call() throws Exception {
+    if (frames < 1) {
+      throw new IllegalArgumentException("--frames must be at least 1");
+    }
+    io.github.vbackcam.core.sink.Sinks.checkWritable(json);
+    BackgroundSpec background = effect.background();
+    Render.Job job = new Render.Job(input, null, size != null ? VideoSize.parse(size) : null, background,
+        effect.hologram, effect.mask(false), frames, true);
+    ModelCatalog catalog = Engines.catalog();
+    Recorder recorder = new Recorder(rssEvery);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
+    long wall0 = System.nanoTime();
+    Render.run(job, () -> catalog.open(effect.model), recorder);
+    long wall = System.nanoTime() - wall0;
+    long cpu = os.getProcessCpuTime() - cpu0;
+    String report = recorder.json(effect.model, background, wall, cpu);
+    Files.writeString(json, report);
+    LOG.info("Bench results in {}:\n{}", json, report);
+    return 0;
+  }
+
+  /** Collects per-frame step times and memory samples from the pipeline's sink thread. */
+  static final class Recorder extends EngineListener {
+    private final long rssEvery;
+    private final List<long[]> steps = new ArrayList<>();
+    private final Map<Long, Double> rss = new LinkedHashMap<>();
+    private long firstEnd;
+    private long lastEnd;
+    private VideoSize frameSize;
+
+    Recorder(long rssEvery) {
+      this.rssEvery = rssEvery;
+    }
+
+    @Override
+    public synchronized void frameEnd(Frame frame) {
+      long[] t = new long[Step.values().length];
+      for (Step s : Step.values()) {
+        t[s.ordinal()] = frame.stepNanos(s);
+      }
+      steps.add(t);
+      long now = System.nanoTime();
+      if (firstEnd == 0) {
+        firstEnd = now;
+        frameSize = new VideoSize(frame.width(), frame.height());
+      }
+      lastEnd = now;
+      if (rssEvery > 0 && steps.size() % rssEvery == 0) {
+        rss.put((long) steps.size(), Memory.rssMb());
+      }
+    }
+
+    synchronized String json(String model, BackgroundSpec background, long wallNanos, long cpuNanos) {
+      int n = steps.size();
+      double steadyFps = n > 1 ? (n - 1) / ((lastEnd - firstEnd) / 1e9) : 0;
+      StringBuilder sb = new StringBuilder("{\n");
+      field(sb, "model", '"' + model + '"');
+      field(sb, "background", '"' + background.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+      field(sb, "size", '"' + String.valueOf(frameSize) + '"');
+      field(sb, "frames", String.valueOf(n));
+      field(sb, "fps", num(steadyFps));
+      field(sb, "wallSeconds", num(wallNanos / 1e9));
+      field(sb, "cpuMsPerFrame", num(cpuNanos / 1e6 / Math.max(1, n)));
+      field(sb, "cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+      field(sb, "peakRssMb", num(Memory.peakRssMb()));
+      StringBuilder samples = new StringBuilder("{");
+      rss.forEach((k, v) -> samples.append(samples.length() > 1 ? ", " : "").append('"').append(k).append("\": ")
+          .append(num(v)));
+      field(sb, "rssMbAtFrame", samples.append('}').toString());
+      StringBuilder medians = new StringBuilder("{");
+      for (Step s : Step.values()) {
+        long[] values = steps.stream().mapToLong(t -> t[s.ordinal()]).sorted().toArray();
+        double median = values.length == 0 ? 0 : values[values.length / 2] / 1e6;
+        medians.append(medians.length() > 1 ? ", " : "").append('"').append(s.label()).append("\": ")
+            .append(num(median));
+      }
+      sb.append("  \"stages\": ").append(medians.append('}')).append("\n}\n");
+      return sb.toString();
+    }
+
+    private static void field(StringBuilder sb, String name, String value) {
+      sb.append("  \"").append(name).append("\": ").append(value).append(",\n");
+    }
+
+    private static String num(double v) {
+      return String.format(Locale.ROOT, "%.3f", v);
+    }
+  }
+
+  /** Resident memory from /proc (Linux). */
+  static final class Memory {
+    private Memory() {}
+
+    static double rssMb() {
+      return statusKb("VmRSS:") / 1024.0;
+    }
+
+    static double peakRssMb() {
+      return statusKb("VmHWM:") / 1024.0;
+    }
+
+    private static long statusKb(String key) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+          if (line.startsWith(key)) {
+            return Long.parseLong(Arrays.stream(line.split("\\s+")).skip(1).findFirst().orElse("0"));
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        return -1;
+      }
+      return -1;
+    }
+  }
+}

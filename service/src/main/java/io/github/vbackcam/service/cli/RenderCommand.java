@@ -1,0 +1,62 @@
+package io.github.vbackcam.service.cli;
+
+import io.github.vbackcam.core.Render;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.segment.ModelCatalog;
+import io.github.vbackcam.core.source.Sources;
+import io.github.vbackcam.service.Defaults;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vbackcam render}: the engine on a video or image file. */
+@Command(name = "render", mixinStandardHelpOptions = true,
+    description = "Replace or blur the background of a video or image file.")
+public final class RenderCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RenderCommand.class);
+
+  @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+      description = "Video or image to process. Default: the bundled sample portrait.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+      description = ".mp4/.mkv/.mov/.webm/.avi/.y4m for video, .png/.jpg for an image. Default: "
+          + "vbackcam-render.png or .mp4 in the current directory.")
+  Path output;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Output size (width must be even). Default: the"
+      + " input's size.")
+  String size;
+
+  @Option(names = "--frames", paramLabel = "N", description = "Stop after N frames.")
+  long frames;
+
+  @Mixin
+  EffectOptions effect;
+
+  @Override
+  public Integer call() throws Exception {
+    Path in = input != null ? input : Defaults.sample();
+    boolean still = Sources.isImage(in);
+    Path out = output != null ? output : Path.of(still ? "vbackcam-render.png" : "vbackcam-render.mp4");
+    VideoSize outSize = size != null ? VideoSize.parse(size) : null;
+    Render.Job job = new Render.Job(in, out, outSize, effect.background(), effect.hologram, effect.mask(still),
+        frames, false);
+    ModelCatalog catalog = Engines.catalog();
+    Progress progress = new Progress(System.err);
+    LOG.info("Rendering {} with {} and model {} to {}", in, job.background(), effect.model, out);
+    Render.run(job, () -> catalog.open(effect.model), progress);
+    progress.finish();
+    long n = progress.frames();
+    double secs = progress.seconds();
+    LOG.info(String.format(Locale.ROOT, "Rendered %d frame%s in %.1f s (%.1f fps) to %s", n, n == 1 ? "" : "s",
+        secs, n / secs, out.toAbsolutePath()));
+    return 0;
+  }
+}

@@ -1,0 +1,84 @@
+package io.github.vbackcam.service.cli;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.core.source.Sources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vbackcam segment}: person masks for images, as 8-bit PNGs of the same size and base name (0 background,
+ * 255 person: the model's probability scaled, with no smoothing or threshold).
+ */
+@Command(name = "segment", mixinStandardHelpOptions = true,
+    description = "Write a person mask PNG for each input image.")
+public final class SegmentCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR",
+      description = "An image, or a directory of images.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Where the masks go.")
+  Path output;
+
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "selfie",
+      description = "selfie (default), meet, rvm, bodypix, or the path of a TF.js model.json.")
+  String model;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> images = images(input);
+    Files.createDirectories(output);
+    long start = System.nanoTime();
+    try (Segmenter segmenter = Engines.catalog().open(model)) {
+      int done = 0;
+      for (Path image : images) {
+        String name = image.getFileName().toString();
+        Path mask = output.resolve(name.substring(0, name.lastIndexOf('.')) + ".png");
+        try (Mat pixels = Sources.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
+          segmenter.segment(frame);
+          if (!imwrite(mask.toString(), frame.mask())) {
+            throw new IOException("cannot write mask " + mask);
+          }
+        }
+        done++;
+        if (done % 25 == 0 || done == images.size()) {
+          System.err.printf("segmented %d/%d%n", done, images.size());
+        }
+      }
+    }
+    LOG.info("Wrote {} masks to {} in {} ms", images.size(), output, (System.nanoTime() - start) / 1_000_000);
+    return 0;
+  }
+
+  private static List<Path> images(Path input) throws IOException {
+    if (!Files.exists(input)) {
+      throw new NoSuchFileException(input.toString(), null, "no such file or directory");
+    }
+    if (!Files.isDirectory(input)) {
+      return List.of(input);
+    }
+    List<Path> images;
+    try (Stream<Path> files = Files.list(input)) {
+      images = files.filter(Sources::isImage).sorted().toList();
+    }
+    if (images.isEmpty()) {
+      throw new IOException("no images (.png, .jpg, ...) in directory " + input);
+    }
+    return images;
+  }
+}
