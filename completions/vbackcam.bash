@@ -1,0 +1,44 @@
+# bash completion for vbackcam and vbackcamctl                                   -*- shell-script -*-
+
+_vbackcam_ctl()
+{
+    local cur=$1 prev=$2 cword=$3
+    if [[ $cword -eq 1 ]]; then
+        mapfile -t COMPREPLY < <(compgen -W 'status background blur color mode model pause resume reload' -- "$cur")
+        return
+    fi
+    case $prev in
+        background) _filedir ;;
+        mode) mapfile -t COMPREPLY < <(compgen -W 'image video blur color none' -- "$cur") ;;
+    esac
+}
+
+_vbackcam()
+{
+    local cur prev words cword
+    _init_completion || return
+
+    if [[ ${words[0]##*/} == vbackcamctl ]]; then
+        _vbackcam_ctl "$cur" "$prev" "$cword"
+        return
+    fi
+    if [[ $cword -eq 1 ]]; then
+        mapfile -t COMPREPLY < <(compgen -W 'run ctl doctor render segment bench models --version --help' -- "$cur")
+        return
+    fi
+    case ${words[1]} in
+        ctl)
+            _vbackcam_ctl "$cur" "$prev" $((cword - 1))
+            ;;
+        run)
+            case $prev in
+                --camera | --output) _filedir ;;
+                *) mapfile -t COMPREPLY < <(compgen -W '--camera --output --help' -- "$cur") ;;
+            esac
+            ;;
+        render | segment | bench)
+            _filedir
+            ;;
+    esac
+}
+complete -F _vbackcam vbackcam vbackcamctl
