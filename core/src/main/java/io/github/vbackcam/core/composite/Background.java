@@ -7,10 +7,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public interface Background extends AutoCloseable {
 
   /**
-   * Fills {@code out} (BGR, frame size, allocated by the caller) with the background for this frame. May read the
-   * frame's image and mask, and must not change them.
+   * The background for this frame: BGR, frame size, owned by the background and valid until the next call (so a
+   * still image is scaled once, not copied per frame). May read the frame's image and mask, never change them.
    */
-  void render(Frame frame, Mat out) throws Exception;
+  Mat render(Frame frame) throws Exception;
 
   /** For logs and status, e.g. {@code image /usr/share/vbackcam/backgrounds/studio.png}. */
   String describe();

@@ -40,6 +40,7 @@ public final class BlurBackground implements Background {
   private final Mat den3 = new Mat();
   private final Mat result = new Mat();
   private final Mat result8 = new Mat();
+  private final Mat out = new Mat();
 
   /** @param radius blur radius in output pixels (1..200) */
   public BlurBackground(int radius) {
@@ -54,14 +55,14 @@ public final class BlurBackground implements Background {
   }
 
   @Override
-  public void render(Frame frame, Mat out) {
+  public Mat render(Frame frame) {
     Mat image = frame.image();
     Mat alpha = frame.mask();
     int factor = Math.max(1, Math.min(8, radius / 3));
     int r = Math.max(1, Math.round((float) radius / factor));
     try (Size small = new Size(Math.max(1, image.cols() / factor), Math.max(1, image.rows() / factor));
          Size kernel = new Size(2 * r + 1, 2 * r + 1);
-         Size full = new Size(out.cols(), out.rows())) {
+         Size full = new Size(frame.width(), frame.height())) {
       // w = 1 - alpha at full resolution, 8-bit: 255 means all background.
       alpha.convertTo(weight, CV_8U, -1, 255);
       cvtColor(weight, weight3, COLOR_GRAY2BGR);
@@ -77,6 +78,7 @@ public final class BlurBackground implements Background {
       result.convertTo(result8, CV_8UC3);
       resize(result8, out, full, 0, 0, INTER_LINEAR);
     }
+    return out;
   }
 
   @Override
@@ -86,7 +88,7 @@ public final class BlurBackground implements Background {
 
   @Override
   public void close() {
-    for (Mat m : new Mat[] {weight, weight3, weighted, smallWeighted, smallWeight, num, den, den3, result, result8}) {
+    for (Mat m : new Mat[] {weight, weight3, weighted, smallWeighted, smallWeight, num, den, den3, result, result8, out}) {
       m.close();
     }
   }

@@ -12,6 +12,7 @@ public final class ColorBackground implements Background {
   private static final Pattern HEX = Pattern.compile("#?[0-9a-fA-F]{6}");
   private final int rgb;
   private final Scalar bgr;
+  private final Mat filled = new Mat();
 
   public ColorBackground(int rgb) {
     this.rgb = rgb & 0xffffff;
@@ -28,8 +29,12 @@ public final class ColorBackground implements Background {
   }
 
   @Override
-  public void render(Frame frame, Mat out) {
-    out.put(bgr);
+  public Mat render(Frame frame) {
+    if (filled.cols() != frame.width() || filled.rows() != frame.height()) {
+      filled.create(frame.height(), frame.width(), frame.image().type());
+      filled.put(bgr);
+    }
+    return filled;
   }
 
   @Override
@@ -40,5 +45,6 @@ public final class ColorBackground implements Background {
   @Override
   public void close() {
     bgr.close();
+    filled.close();
   }
 }

@@ -3,9 +3,7 @@ package io.github.vbackcam.core.composite;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Stage;
 import io.github.vbackcam.core.Step;
-import io.github.vbackcam.core.internal.MatPool;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -16,6 +14,7 @@ public final class CompositeStage implements Stage {
 
   private final AtomicReference<Background> pending = new AtomicReference<>();
   private final Hologram hologram;
+  private final Blend blend = new Blend();
   private Background background;
 
   public CompositeStage(Background background, boolean hologram) {
@@ -39,16 +38,11 @@ public final class CompositeStage implements Stage {
       background = next;
     }
     long start = System.nanoTime();
-    Mat bg = MatPool.take(in.height(), in.width(), opencv_core.CV_8UC3);
-    try {
-      background.render(in, bg);
-      if (hologram != null) {
-        hologram.apply(in.image());
-      }
-      Blend.over(in.image(), bg, in.mask());
-    } finally {
-      MatPool.give(bg);
+    Mat bg = background.render(in);
+    if (hologram != null) {
+      hologram.apply(in.image());
     }
+    blend.over(in.image(), bg, in.mask());
     in.addStepNanos(Step.COMPOSITE, System.nanoTime() - start);
     return in;
   }
@@ -72,5 +66,6 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.close();
     }
+    blend.close();
   }
 }

@@ -21,12 +21,12 @@ public final class ImageBackground implements Background {
   }
 
   @Override
-  public void render(Frame frame, Mat out) {
-    if (scaled.cols() != out.cols() || scaled.rows() != out.rows()) {
-      scaled.create(out.rows(), out.cols(), out.type());
+  public Mat render(Frame frame) {
+    if (scaled.cols() != frame.width() || scaled.rows() != frame.height()) {
+      scaled.create(frame.height(), frame.width(), frame.image().type());
       Images.cover(original, scaled);
     }
-    scaled.copyTo(out);
+    return scaled;
   }
 
   @Override

@@ -12,6 +12,8 @@ public final class VideoBackground implements Background {
 
   private final Path path;
   private VideoFileSource source;
+  /** The decoded frame last returned; kept until the next one replaces it. */
+  private Frame current;
   private int width;
   private int height;
 
@@ -22,19 +24,22 @@ public final class VideoBackground implements Background {
   }
 
   @Override
-  public void render(Frame frame, Mat out) throws IOException {
-    if (width != out.cols() || height != out.rows()) {
+  public Mat render(Frame frame) throws IOException {
+    if (width != frame.width() || height != frame.height()) {
       source.close();
-      source = new VideoFileSource(path, new VideoSize(out.cols(), out.rows()), true);
-      width = out.cols();
-      height = out.rows();
+      source = new VideoFileSource(path, new VideoSize(frame.width(), frame.height()), true);
+      width = frame.width();
+      height = frame.height();
     }
-    try (Frame next = source.read()) {
-      if (next == null) {
-        throw new IOException("background video " + path + " has no frames");
-      }
-      next.image().copyTo(out);
+    Frame next = source.read();
+    if (next == null) {
+      throw new IOException("background video " + path + " has no frames");
     }
+    if (current != null) {
+      current.close();
+    }
+    current = next;
+    return current.image();
   }
 
   @Override
@@ -44,6 +49,10 @@ public final class VideoBackground implements Background {
 
   @Override
   public void close() {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
     try {
       source.close();
     } catch (IOException e) {

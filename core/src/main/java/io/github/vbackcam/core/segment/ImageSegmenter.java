@@ -12,6 +12,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -56,16 +57,14 @@ final class ImageSegmenter extends ModelSegmenter {
 
   @Override
   NDList prepare(Mat image, NDManager scope) {
-    try (Size size = new Size(width, height)) {
-      resize(image, resized, size, 0, 0, image.cols() > width ? INTER_AREA : INTER_LINEAR);
-    }
+    Images.shrink(image, resized, width, height);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
     return new NDList(Tensors.input(input, scope, inputName));
   }
 
   @Override
-  void decode(NDList outputs, Mat image, Mat mask) {
+  Mat decode(NDList outputs, Mat image) {
     Tensors.output(outputs.get(outputName), raw);
     switch (output) {
       case PROBABILITY -> raw.copyTo(person);
@@ -79,9 +78,7 @@ final class ImageSegmenter extends ModelSegmenter {
       }
     }
     person.convertTo(probability8, CV_8U, 255, 0);
-    try (Size size = new Size(image.cols(), image.rows())) {
-      resize(probability8, mask, size, 0, 0, INTER_LINEAR);
-    }
+    return probability8;
   }
 
   @Override

@@ -32,8 +32,12 @@ public final class MaskRefiner implements AutoCloseable {
     return settings;
   }
 
-  /** Refines {@code mask} (CV_8UC1 probability) into alpha, in place. */
-  public void refine(Mat mask) {
+  /**
+   * Refines {@code mask} (CV_8UC1 probability) into alpha, in place.
+   *
+   * @param scale the mask's width over the output frame's, so feathering is measured in output pixels
+   */
+  public void refine(Mat mask, double scale) {
     if (settings.smoothing() > 0) {
       if (previous != null && previous.rows() == mask.rows() && previous.cols() == mask.cols()) {
         addWeighted(mask, 1 - settings.smoothing(), previous, settings.smoothing(), 0, mask);
@@ -45,8 +49,8 @@ public final class MaskRefiner implements AutoCloseable {
       mask.copyTo(previous);
     }
     LUT(mask, ramp, mask);
-    if (settings.featherPx() > 0) {
-      double sigma = settings.featherPx();
+    double sigma = settings.featherPx() * scale;
+    if (sigma >= 0.3) {
       int k = 2 * (int) Math.ceil(2.5 * sigma) + 1;
       try (Size kernel = new Size(k, k)) {
         GaussianBlur(mask, mask, kernel, sigma);

@@ -25,7 +25,7 @@ abstract class ModelSegmenter implements Segmenter {
   }
 
   @Override
-  public final void segment(Frame frame) throws Exception {
+  public final Mat segment(Frame frame) throws Exception {
     try (NDManager scope = model.manager().newSubManager()) {
       long t0 = System.nanoTime();
       NDList inputs = prepare(frame.image(), scope);
@@ -33,19 +33,20 @@ abstract class ModelSegmenter implements Segmenter {
       NDList outputs = predictor.predict(inputs);
       outputs.attach(scope);
       long t2 = System.nanoTime();
-      decode(outputs, frame.image(), frame.maskForWriting());
+      Mat probability = decode(outputs, frame.image());
       long t3 = System.nanoTime();
       frame.addStepNanos(Step.PREPROCESS, t1 - t0);
       frame.addStepNanos(Step.INFERENCE, t2 - t1);
       frame.addStepNanos(Step.POSTPROCESS, t3 - t2);
+      return probability;
     }
   }
 
   /** The model's inputs for this BGR image, created in {@code scope}. */
   abstract NDList prepare(Mat image, NDManager scope);
 
-  /** Writes the person probability (CV_8UC1, image size) from the model's outputs into {@code mask}. */
-  abstract void decode(NDList outputs, Mat image, Mat mask);
+  /** The person probability (CV_8UC1) covering the whole image, from the model's outputs; see {@link #segment}. */
+  abstract Mat decode(NDList outputs, Mat image);
 
   @Override
   public String describe() {

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -51,9 +52,7 @@ final class RvmSegmenter extends ModelSegmenter {
     double scale = Math.min(1.0, (double) INPUT_LONG_SIDE / Math.max(image.cols(), image.rows()));
     int w = Math.max(16, (int) Math.round(image.cols() * scale / 16) * 16);
     int h = Math.max(16, (int) Math.round(image.rows() * scale / 16) * 16);
-    try (Size size = new Size(w, h)) {
-      resize(image, resized, size, 0, 0, image.cols() > w ? INTER_AREA : INTER_LINEAR);
-    }
+    Images.shrink(image, resized, w, h);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
     if (w != inputWidth || h != inputHeight) {
@@ -74,7 +73,7 @@ final class RvmSegmenter extends ModelSegmenter {
   }
 
   @Override
-  void decode(NDList outputs, Mat image, Mat mask) {
+  Mat decode(NDList outputs, Mat image) {
     NDArray[] next = new NDArray[STATE_OUT.length];
     for (int i = 0; i < STATE_OUT.length; i++) {
       next[i] = outputs.get(STATE_OUT[i]);
@@ -84,9 +83,7 @@ final class RvmSegmenter extends ModelSegmenter {
     state = next;
     Tensors.output(outputs.get("pha"), alpha);
     alpha.convertTo(alpha8, CV_8U, 255, 0);
-    try (Size size = new Size(image.cols(), image.rows())) {
-      resize(alpha8, mask, size, 0, 0, INTER_LINEAR);
-    }
+    return alpha8;
   }
 
   @Override

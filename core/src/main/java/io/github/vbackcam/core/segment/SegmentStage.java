@@ -3,8 +3,9 @@ package io.github.vbackcam.core.segment;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Stage;
 import io.github.vbackcam.core.Step;
+import org.bytedeco.opencv.opencv_core.Mat;
 
-/** Attaches the person mask to each frame: the model's probability, refined into alpha. */
+/** Attaches the person mask to each frame: the model's probability, refined into alpha at the model's resolution and scaled to the frame. */
 public final class SegmentStage implements Stage {
 
   private final Segmenter segmenter;
@@ -17,9 +18,10 @@ public final class SegmentStage implements Stage {
 
   @Override
   public Frame apply(Frame in) throws Exception {
-    segmenter.segment(in);
+    Mat probability = segmenter.segment(in);
     long start = System.nanoTime();
-    refiner.refine(in.mask());
+    refiner.refine(probability, (double) probability.cols() / in.width());
+    Segmenter.upscale(probability, in.maskForWriting());
     in.addStepNanos(Step.POSTPROCESS, System.nanoTime() - start);
     return in;
   }

@@ -1,6 +1,11 @@
 package io.github.vbackcam.core.segment;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
 import io.github.vbackcam.core.Frame;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Finds the person in a frame. One instance per pipeline thread: segmenters hold a predictor and, for recurrent
@@ -9,11 +14,24 @@ import io.github.vbackcam.core.Frame;
 public interface Segmenter extends AutoCloseable {
 
   /**
-   * Writes the person probability (0 = background, 255 = person) for this frame into
-   * {@link Frame#maskForWriting()}, at frame size, and adds the preprocess, inference and postprocess times to the
-   * frame. The mask is computed from this same frame: there is never a lag between mask and image.
+   * The person probability for this frame (CV_8UC1, 0 = background, 255 = person), covering the whole frame at the
+   * model's own resolution: refining a mask is cheap there, and one upscale at the end gives a smooth edge. Owned by
+   * the segmenter and valid until the next call. Adds the preprocess, inference and postprocess times to the frame.
+   * It is computed from this same frame: there is never a lag between mask and image.
    */
-  void segment(Frame frame) throws Exception;
+  Mat segment(Frame frame) throws Exception;
+
+  /** Segments and writes the unrefined probability at frame size into the frame's mask. */
+  default void segmentToMask(Frame frame) throws Exception {
+    upscale(segment(frame), frame.maskForWriting());
+  }
+
+  /** Bilinear resize of a probability map to the size of {@code mask}. */
+  static void upscale(Mat probability, Mat mask) {
+    try (Size size = new Size(mask.cols(), mask.rows())) {
+      resize(probability, mask, size, 0, 0, INTER_LINEAR);
+    }
+  }
 
   /** The model in use, for logs and status. */
   String describe();

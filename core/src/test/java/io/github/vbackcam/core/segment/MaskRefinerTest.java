@@ -27,8 +27,8 @@ class MaskRefinerTest {
   void hardThresholdCutsAtTheThreshold() {
     try (MaskRefiner r = new MaskRefiner(new MaskSettings(0.7, 0, 0, 0));
          Mat below = uniform(170); Mat above = uniform(180)) {
-      r.refine(below);
-      r.refine(above);
+      r.refine(below, 1.0);
+      r.refine(above, 1.0);
       assertEquals(0, at(below, 3));
       assertEquals(255, at(above, 3));
     }
@@ -38,9 +38,9 @@ class MaskRefinerTest {
   void softThresholdIsARampAroundTheThreshold() {
     try (MaskRefiner r = new MaskRefiner(new MaskSettings(0.5, 0.1, 0, 0));
          Mat low = uniform(102); Mat mid = uniform(128); Mat high = uniform(153)) {
-      r.refine(low);
-      r.refine(mid);
-      r.refine(high);
+      r.refine(low, 1.0);
+      r.refine(mid, 1.0);
+      r.refine(high, 1.0);
       assertEquals(0, at(low, 0));
       assertEquals(130, at(mid, 0), 1, "128/255 = 0.502 sits 51% up the 0.4..0.6 ramp");
       assertEquals(255, at(high, 0));
@@ -51,11 +51,11 @@ class MaskRefinerTest {
   void smoothingBlendsWithThePreviousFrameAndResetForgetsIt() {
     try (MaskRefiner r = new MaskRefiner(new MaskSettings(0.5, 0.5, 0, 0.5));
          Mat first = uniform(255); Mat second = uniform(0); Mat third = uniform(0)) {
-      r.refine(first);
-      r.refine(second);
+      r.refine(first, 1.0);
+      r.refine(second, 1.0);
       assertEquals(128, at(second, 0), 1, "half of the previous frame's 255 remains");
       r.reset();
-      r.refine(third);
+      r.refine(third, 1.0);
       assertEquals(0, at(third, 0));
     }
   }
@@ -70,7 +70,7 @@ class MaskRefinerTest {
           }
         }
       }
-      r.refine(edge);
+      r.refine(edge, 1.0);
       int inner = at(edge, 7);
       int outer = at(edge, 8);
       assertEquals(true, inner > 0 && inner < 128 && outer > 128 && outer < 255, inner + " / " + outer);

@@ -83,7 +83,7 @@ class SegmentationQualityTest {
            Frame frame = Frame.allocate(pixels.cols(), pixels.rows(), i, System.nanoTime());
            Mat expected = imread(truth.toString(), IMREAD_GRAYSCALE)) {
         pixels.copyTo(frame.image());
-        segmenter.segment(frame);
+        segmenter.segmentToMask(frame);
         sum += iou(frame.mask(), expected);
         n++;
       }

@@ -17,7 +17,7 @@ final class Progress extends EngineListener {
   private final long start = System.nanoTime();
   private long total = -1;
   private long done;
-  private long lastPrint;
+  private long lastPrint = System.nanoTime();
 
   Progress(PrintStream out) {
     this.out = out;

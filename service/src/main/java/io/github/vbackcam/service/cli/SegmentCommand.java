@@ -50,7 +50,7 @@ public final class SegmentCommand implements Callable<Integer> {
         String name = image.getFileName().toString();
         Path mask = output.resolve(name.substring(0, name.lastIndexOf('.')) + ".png");
         try (Mat pixels = Sources.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
-          segmenter.segment(frame);
+          segmenter.segmentToMask(frame);
           if (!imwrite(mask.toString(), frame.mask())) {
             throw new IOException("cannot write mask " + mask);
           }
