@@ -45,13 +45,15 @@ class TfjsReferenceTest {
     cases.add(Arguments.of("selfie"));
     cases.add(Arguments.of("meet"));
     cases.add(Arguments.of("rvm"));
+    cases.add(Arguments.of("synthetic"));
     return cases.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
   void matchesTfjs(String name) throws Exception {
-    Path json = name.startsWith("bodypix/") ? TestModels.bodyPix(name.substring(8)) : TestModels.npmModel(name);
+    Path json = name.startsWith("bodypix/") ? TestModels.bodyPix(name.substring(8))
+        : name.equals("synthetic") ? TestModels.synthetic() : TestModels.npmModel(name);
     List<Map<String, NodeReference.Tensor>> steps = inputs(name);
     Map<String, String> feedback = name.equals("rvm") ? RVM_FEEDBACK : Map.of();
     TfjsModel model = TfjsModel.read(json);
@@ -145,6 +147,8 @@ class TfjsReferenceTest {
     switch (name) {
       case "selfie":
         return List.of(Map.of("input_1", image(frame0, 256, 256, 1 / 255f, 0)));
+      case "synthetic":
+        return List.of(Map.of("x", image(frame0, 8, 8, 1 / 64f, -2)));
       case "meet":
         return List.of(Map.of("input_1", image(frame0, 144, 256, 1 / 255f, 0)));
       case "rvm":
