@@ -113,6 +113,34 @@ class TfjsGraphModelTest {
     assertThrows(FileNotFoundException.class, () -> BundledModels.extract("rvm"), "rvm must never be bundled");
   }
 
+  /** Without TfRuntime's override both loads add the same threads: TF's global pool ignores the session's config. */
+  @Test
+  void sessionOptionsSizeTheSessionsThreadPool() throws Exception {
+    Path json = TestModels.npmModel("selfie");
+    int withOne = nativeThreadsAddedBy(json, new SessionOptions(1, 1));
+    int withSix = nativeThreadsAddedBy(json, new SessionOptions(6, 1));
+    assertTrue(withSix - withOne >= 3, "a session with 6 intra-op threads added " + withSix
+        + " native threads, one with 1 added " + withOne);
+  }
+
+  /** Native threads a loaded and run model holds (Linux: /proc/self/task). */
+  private static int nativeThreadsAddedBy(Path json, SessionOptions options) throws Exception {
+    TfRuntime.start();
+    int before = nativeThreads();
+    try (GraphModel model = GraphModel.load(json, Device.cpu(), options);
+        Predictor<NDList, NDList> predictor = model.newPredictor();
+        NDManager frame = model.manager().newSubManager()) {
+      predictor.predict(new NDList(named(frame.zeros(new Shape(1, 256, 256, 3)), "input_1")));
+      return nativeThreads() - before;
+    }
+  }
+
+  private static int nativeThreads() throws Exception {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      return (int) tasks.count();
+    }
+  }
+
   private static float[] segments(GraphModel model) throws Exception {
     try (Predictor<NDList, NDList> predictor = model.newPredictor();
         NDManager frame = model.manager().newSubManager()) {
