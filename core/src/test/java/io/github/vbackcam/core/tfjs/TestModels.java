@@ -44,6 +44,15 @@ final class TestModels {
     return require(json, "model " + name + " (installed by core/src/build/fetch-models in generate-resources)");
   }
 
+  /** src/test/resources/tfjs/synthetic: every rewrite the real models do not need; see generate.py there. */
+  static Path synthetic() {
+    try {
+      return Path.of(TestModels.class.getResource("/tfjs/synthetic/model.json").toURI());
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new AssertionError("test resource /tfjs/synthetic/model.json is missing", e);
+    }
+  }
+
   static Path image() {
     return require(shared().resolve("data/person_masks/davis2016_lucia/images/00000.jpg"), "test image");
   }
