@@ -56,6 +56,7 @@ public final class GraphModel implements AutoCloseable {
     try {
       return new GraphModel(source, open(dir, device, options), false);
     } catch (IOException e) {
+      ModelCache.delete(dir); // a conversion TensorFlow refuses is no use to the next load either
       throw new ModelFormatException(modelJson, "TensorFlow rejects the converted graph: " + e.getMessage(), e);
     }
   }

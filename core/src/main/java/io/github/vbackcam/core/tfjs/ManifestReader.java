@@ -149,6 +149,9 @@ final class ManifestReader {
       ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(total));
       for (Path shard : group.shards()) {
         byte[] data = readShard(shard);
+        if (data.length > bytes.remaining()) {
+          throw new ModelFormatException(shard, "weight shard grew while being read");
+        }
         digest.update(data);
         bytes.put(data);
       }

@@ -65,6 +65,29 @@ class TfjsModelTest {
     assertTrue(Float.isNaN(Float16.toFloat((short) 0x7e00)));
   }
 
+  @Test
+  void quantizedWeightsDequantizeLikeTfjs() {
+    java.nio.ByteBuffer stored = java.nio.ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255, 0, 0x3c});
+    // uint8-quantized int32 (BodyPix ResNet): round(min + scale * q)
+    WeightSpec ints = new WeightSpec("i", new long[] {4}, "int32", new WeightSpec.Quantization("uint8", -1, 0.75), 0,
+        0);
+    java.nio.IntBuffer i = WeightDecoder.decode(ints, stored).getTensorContent().asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+    assertEquals(List.of(-1, 0, 1, 190), List.of(i.get(0), i.get(1), i.get(2), i.get(3)));
+    // uint8-quantized float32: min + scale * q, rounded to float32
+    WeightSpec floats = new WeightSpec("f", new long[] {2}, "float32", new WeightSpec.Quantization("uint8", -1, 0.1),
+        0, 2);
+    java.nio.FloatBuffer f = WeightDecoder.decode(floats, stored).getTensorContent().asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    assertEquals((float) (2 * 0.1 - 1), f.get(0));
+    assertEquals((float) (255 * 0.1 - 1), f.get(1));
+    // float16 at offset 4: 0x3c00 little-endian = 1.0
+    WeightSpec half = new WeightSpec("h", new long[] {1}, "float32", new WeightSpec.Quantization("float16", 0, 1), 0,
+        4);
+    assertEquals(1.0f, WeightDecoder.decode(half, stored).getTensorContent().asReadOnlyByteBuffer()
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"resnet50-float-stride16", "resnet50-quant1-stride16", "resnet50-quant2-stride16",
       "mobilenet-float-100-stride16", "mobilenet-quant2-100-stride16"})
