@@ -16,14 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The models shipped inside the jar (selfie and meet; see MODELS.md beside them). TensorFlow needs files, so a bundled
+ * The models shipped inside the jar (selfie; see MODELS.md beside it). TensorFlow needs files, so a bundled
  * model is copied out of the classpath into the cache first, under a directory named by its content hash.
  */
 public final class BundledModels {
   private static final String PREFIX = "/io/github/vbackcam/core/models/";
 
   /** The bundled models' names, for help texts and the service's model list. */
-  public static final java.util.List<String> NAMES = java.util.List.of("selfie", "meet");
+  public static final java.util.List<String> NAMES = java.util.List.of("selfie");
 
   private BundledModels() {}
 

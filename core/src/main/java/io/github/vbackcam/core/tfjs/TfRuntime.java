@@ -16,14 +16,15 @@ import org.slf4j.LoggerFactory;
  * device is created, so this must run before anything else starts the engine; glibc's {@code setenv} is called
  * through JNA (which DJL already depends on) because Java cannot change its own environment.
  */
-final class TfRuntime {
+public final class TfRuntime {
   static final String OVERRIDE = "TF_OVERRIDE_GLOBAL_THREADPOOL";
   private static final Logger LOG = LoggerFactory.getLogger(TfRuntime.class);
   private static boolean started;
 
   private TfRuntime() {}
 
-  static synchronized void start() {
+  /** Starts the engine with per-session thread pools; safe to call more than once. */
+  public static synchronized void start() {
     if (started) {
       return;
     }

