@@ -37,6 +37,10 @@ final class ManifestReader {
     return specs;
   }
 
+  List<Path> shards() {
+    return groups.stream().flatMap(g -> g.shards().stream()).toList();
+  }
+
   static ManifestReader parse(Path json, JsonElement manifest) throws ModelFormatException {
     if (manifest == null || !manifest.isJsonArray()) {
       throw new ModelFormatException(json, "no weightsManifest array");

@@ -1,9 +1,5 @@
 package io.github.vbackcam.service.models;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.github.vbackcam.core.tfjs.ModelFormatException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import io.github.vbackcam.core.tfjs.TfjsModel;
@@ -100,9 +96,12 @@ public final class ModelFetcher {
     try {
       Path json = staging.resolve(jsonName);
       download(URI.create(base + jsonPath), json);
-      TfjsModel.readTopology(json); // a graph model, before fetching megabytes of weights
-      for (String shard : shardPaths(json)) {
+      // A graph model whose shards stay in its folder, checked before fetching megabytes of weights.
+      Path folder = json.toAbsolutePath().normalize().getParent();
+      for (String shard : TfjsModel.readTopology(json).shardFiles().stream()
+          .map(p -> folder.relativize(p).toString()).toList()) {
         Path file = staging.resolve(shard);
+        Files.createDirectories(file.getParent());
         download(URI.create(base + dirPath + shard), file);
         String known = KNOWN_SHARDS.get(dirPath.substring("bodypix/".length()) + shard);
         if (known != null && !known.equals(sha256(file))) {
@@ -233,26 +232,6 @@ public final class ModelFetcher {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  /** The shard file names a model.json's weightsManifest lists, in order. */
-  static List<String> shardPaths(Path json) throws IOException {
-    try {
-      JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-      List<String> paths = new java.util.ArrayList<>();
-      for (JsonElement group : root.getAsJsonArray("weightsManifest")) {
-        for (JsonElement path : group.getAsJsonObject().getAsJsonArray("paths")) {
-          String name = path.getAsString();
-          if (name.contains("/") || name.contains("..")) {
-            throw new ModelFormatException(json, "weight shard path '" + name + "' leaves the model's folder");
-          }
-          paths.add(name);
-        }
-      }
-      return paths;
-    } catch (RuntimeException e) {
-      throw new ModelFormatException(json, "no readable weightsManifest: " + e.getMessage(), e);
     }
   }
 }
