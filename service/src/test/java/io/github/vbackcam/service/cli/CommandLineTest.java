@@ -57,6 +57,18 @@ class CommandLineTest {
   }
 
   @Test
+  void noneIsAPassThrough() {
+    Path out = dir.resolve("same.png");
+    Path in = Cli.shared("data/portraits_unlabeled/astronaut_eileen_collins_512x512.png");
+    Cli r = Cli.run("render", "--input", in.toString(), "--none", "--output", out.toString());
+    assertEquals(0, r.status(), r.err());
+    try (Mat a = imread(in.toString()); Mat b = imread(out.toString()); Mat diff = new Mat()) {
+      opencv_core.absdiff(a, b, diff);
+      assertEquals(0, opencv_core.countNonZero(diff.reshape(1, 0)));
+    }
+  }
+
+  @Test
   void renderWithDefaultsUsesTheBundledSampleModelAndBackground() throws IOException {
     Path out = dir.resolve("default.png");
     Cli r = Cli.run("render", "--output", out.toString());
