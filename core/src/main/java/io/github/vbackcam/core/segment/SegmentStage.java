@@ -31,10 +31,6 @@ public final class SegmentStage implements Stage {
     return "segment";
   }
 
-  public Segmenter segmenter() {
-    return segmenter;
-  }
-
   @Override
   public void close() {
     refiner.close();
