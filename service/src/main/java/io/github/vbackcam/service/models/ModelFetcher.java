@@ -40,7 +40,8 @@ public final class ModelFetcher {
       "qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==";
   public static final String DEFAULT_BODYPIX = "mobilenet-quant2-075-stride16";
 
-  private static final Pattern MOBILENET = Pattern.compile("mobilenet-(float|quant1|quant2)-(050|075|100)-stride(8|16)");
+  private static final Pattern MOBILENET =
+      Pattern.compile("mobilenet-(float|quant1|quant2)-(050|075|100)-stride(8|16)");
   private static final Pattern RESNET = Pattern.compile("resnet50-(float|quant1|quant2)-stride(16|32)");
 
   /** SHA-256 of the weight shards we have checked byte for byte against Google's published files. */
