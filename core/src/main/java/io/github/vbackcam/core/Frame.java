@@ -24,6 +24,8 @@ public final class Frame implements AutoCloseable {
   private Mat mask;
   private final long sequence;
   private final long captureNanos;
+  private Mat modelInput;
+  private Object modelInputOwner;
   private final long[] stepNanos = new long[Step.values().length];
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Object leakTrace;
@@ -84,6 +86,29 @@ public final class Frame implements AutoCloseable {
     return mask;
   }
 
+  /**
+   * The model input {@code owner} prepared for this frame ahead of inference (see {@link Stage}s named
+   * "prepare"), or null if it has none from that owner.
+   */
+  public Mat modelInput(Object owner) {
+    checkLive();
+    return owner == modelInputOwner ? modelInput : null;
+  }
+
+  /** A buffer of the given shape for {@code owner}'s model input, kept with the frame and freed with it. */
+  public Mat modelInputForWriting(Object owner, int rows, int cols, int type) {
+    checkLive();
+    if (modelInput != null && (modelInput.rows() != rows || modelInput.cols() != cols || modelInput.type() != type)) {
+      MatPool.give(modelInput);
+      modelInput = null;
+    }
+    if (modelInput == null) {
+      modelInput = MatPool.take(rows, cols, type);
+    }
+    modelInputOwner = owner;
+    return modelInput;
+  }
+
   /** Position of the frame in its stream, from 0. */
   public long sequence() {
     return sequence;
@@ -126,6 +151,11 @@ public final class Frame implements AutoCloseable {
       if (mask != null) {
         MatPool.give(mask);
         mask = null;
+      }
+      if (modelInput != null) {
+        MatPool.give(modelInput);
+        modelInput = null;
+        modelInputOwner = null;
       }
       FrameLeakDetector.untrack(leakTrace);
     } else if (after < 0) {

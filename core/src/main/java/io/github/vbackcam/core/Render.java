@@ -37,8 +37,9 @@ public final class Render {
    * Runs the job.
    *
    * <pre>
-   *   Sources.open ──▶ SegmentStage ──▶ CompositeStage ──▶ Sinks.open
-   *   (decode, scale)  (model, mask)    (background)       (encode)
+   *   Sources.open ──▶ prepare ──▶ SegmentStage ──▶ CompositeStage ──▶ Sinks.open
+   *   (decode, scale)  (resize,    (model, mask)    (background)       (encode)
+   *                    normalise)
    * </pre>
    *
    * With background mode {@code none} the frames go straight from source to sink.
@@ -59,7 +60,7 @@ public final class Render {
       Pipeline.Builder pipeline = Pipeline.builder().source(source).sink(sink).listener(listener)
           .maxFrames(job.maxFrames());
       if (!passthrough) {
-        pipeline.stage(segment).stage(composite);
+        pipeline.stage(segment.prepareStage()).stage(segment).stage(composite);
       }
       pipeline.build().run();
     }

@@ -37,18 +37,12 @@ final class BodyPixSegmenter extends ModelSegmenter {
   private final double internalResolution;
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
-  private final Mat input = new Mat();
   private final Mat logits = new Mat();
   private final Mat upsampled = new Mat();
   private final Mat cropped = new Mat();
   private final Mat probability = new Mat();
-  private final Mat transform = new Mat(2, 3, CV_64F);
   private final Mat mean = new Mat();
   private final Scalar zero = new Scalar(0, 0, 0, 0);
-  private int padTop;
-  private int padBottom;
-  private int padLeft;
-  private int padRight;
 
   /**
    * @param internalResolution fraction of the frame size the model sees (body-pix's 'medium' is 0.5); 0 chooses
@@ -75,28 +69,37 @@ final class BodyPixSegmenter extends ModelSegmenter {
     return Math.min(1.0, 641.0 / Math.max(width, height));
   }
 
-  @Override
-  NDList prepare(Mat image, NDManager scope) {
-    int h = image.rows();
-    int w = image.cols();
+  /** The model input size for a frame, and the black padding that brings the frame to its aspect ratio. */
+  record Geometry(int width, int height, int padTop, int padBottom, int padLeft, int padRight) {}
+
+  Geometry geometry(int w, int h) {
     double r = resolutionFor(w, h);
     int targetH = validInputSize(h * r, outputStride);
     int targetW = validInputSize(w * r, outputStride);
     double targetAspect = (double) targetW / targetH;
-    double aspect = (double) w / h;
-    if (aspect < targetAspect) {
-      padTop = padBottom = 0;
-      padLeft = padRight = (int) Math.round(0.5 * (targetAspect * h - w));
-    } else {
-      padTop = padBottom = (int) Math.round(0.5 * (w / targetAspect - h));
-      padLeft = padRight = 0;
+    if ((double) w / h < targetAspect) {
+      int pad = (int) Math.round(0.5 * (targetAspect * h - w));
+      return new Geometry(targetW, targetH, 0, 0, pad, pad);
     }
+    int pad = (int) Math.round(0.5 * (w / targetAspect - h));
+    return new Geometry(targetW, targetH, pad, pad, 0, 0);
+  }
+
+  @Override
+  Size inputSize(int frameWidth, int frameHeight) {
+    Geometry g = geometry(frameWidth, frameHeight);
+    return new Size(g.width(), g.height());
+  }
+
+  @Override
+  void preprocess(Mat image, Mat input) {
+    Geometry g = geometry(image.cols(), image.rows());
     // Pad, then TF.js resizeBilinear (alignCorners false, no half-pixel centres: source = destination × in / out),
     // in one pass: the padding is the constant black border outside the frame, so nothing is copied.
-    int paddedW = w + padLeft + padRight;
-    int paddedH = h + padTop + padBottom;
-    affineResize(image, resized, targetW, targetH, (double) paddedW / targetW, (double) paddedH / targetH,
-        -padLeft, -padTop, BORDER_CONSTANT);
+    int paddedW = image.cols() + g.padLeft() + g.padRight();
+    int paddedH = image.rows() + g.padTop() + g.padBottom();
+    affineResize(image, resized, g.width(), g.height(), (double) paddedW / g.width(),
+        (double) paddedH / g.height(), -g.padLeft(), -g.padTop(), BORDER_CONSTANT);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     if (resnet) {
       rgb.convertTo(input, CV_32FC3);
@@ -110,14 +113,23 @@ final class BodyPixSegmenter extends ModelSegmenter {
     } else {
       rgb.convertTo(input, CV_32FC3, 1 / 127.5, -1);
     }
+  }
+
+  @Override
+  NDList inputs(Mat input, NDManager scope) {
     return new NDList(Tensors.input(input, scope, model.inputNames().get(0)));
   }
 
   @Override
   Mat decode(NDList outputs, Mat image) {
     Tensors.output(outputs.get("float_segments"), logits);
-    int inH = resized.rows();
-    int inW = resized.cols();
+    Geometry g = geometry(image.cols(), image.rows());
+    int inH = g.height();
+    int inW = g.width();
+    int padTop = g.padTop();
+    int padBottom = g.padBottom();
+    int padLeft = g.padLeft();
+    int padRight = g.padRight();
     // resizeBilinear(alignCorners = true) of the logits to the model input size.
     affineResize(logits, upsampled, inW, inH,
         (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0,
@@ -142,7 +154,9 @@ final class BodyPixSegmenter extends ModelSegmenter {
   /** Bilinear resampling where destination (x, y) reads source (x·sx + ox, y·sy + oy). */
   private void affineResize(Mat src, Mat dst, int width, int height, double sx, double sy, double ox, double oy,
                             int border) {
-    try (DoubleIndexer m = transform.createIndexer(); Size size = new Size(width, height)) {
+    // A transform of its own per call: preprocessing and decoding may run on different threads.
+    try (Mat transform = new Mat(2, 3, CV_64F); DoubleIndexer m = transform.createIndexer();
+         Size size = new Size(width, height)) {
       m.put(0, 0, sx, 0, ox);
       m.put(1, 0, 0, sy, oy);
       warpAffine(src, dst, transform, size, INTER_LINEAR | WARP_INVERSE_MAP, border, zero);
@@ -151,7 +165,7 @@ final class BodyPixSegmenter extends ModelSegmenter {
 
   @Override
   void closeBuffers() {
-    for (Mat m : new Mat[] {resized, rgb, input, logits, upsampled, cropped, transform, mean, probability}) {
+    for (Mat m : new Mat[] {resized, rgb, logits, upsampled, cropped, mean, probability}) {
       m.close();
     }
     zero.close();

@@ -12,6 +12,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Models that take the whole frame at a fixed size, RGB in [0, 1], and return a person map at that size: MediaPipe
@@ -36,7 +37,6 @@ final class ImageSegmenter extends ModelSegmenter {
   private final Output output;
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
-  private final Mat input = new Mat();
   private final Mat raw = new Mat();
   private final Mat person = new Mat();
   private final Mat background = new Mat();
@@ -52,10 +52,19 @@ final class ImageSegmenter extends ModelSegmenter {
   }
 
   @Override
-  NDList prepare(Mat image, NDManager scope) {
+  Size inputSize(int frameWidth, int frameHeight) {
+    return new Size(width, height);
+  }
+
+  @Override
+  void preprocess(Mat image, Mat input) {
     Images.shrink(image, resized, width, height);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
+  }
+
+  @Override
+  NDList inputs(Mat input, NDManager scope) {
     return new NDList(Tensors.input(input, scope, inputName));
   }
 
@@ -79,7 +88,7 @@ final class ImageSegmenter extends ModelSegmenter {
 
   @Override
   void closeBuffers() {
-    for (Mat m : new Mat[] {resized, rgb, input, raw, person, background, probability8}) {
+    for (Mat m : new Mat[] {resized, rgb, raw, person, background, probability8}) {
       m.close();
     }
   }

@@ -1,5 +1,7 @@
 package io.github.vbackcam.core.segment;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
+
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -7,6 +9,7 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Step;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * A segmenter backed by a TF.js graph model. Each frame's arrays live in a child scope that closes when the frame
@@ -25,10 +28,26 @@ abstract class ModelSegmenter implements Segmenter {
   }
 
   @Override
+  public final void prepare(Frame frame) {
+    long start = System.nanoTime();
+    Size size = inputSize(frame.width(), frame.height());
+    Mat input = frame.modelInputForWriting(this, size.height(), size.width(), CV_32FC3);
+    size.close();
+    // The prepare stage and, for unprepared frames, the segment stage share the scratch buffers.
+    synchronized (this) {
+      preprocess(frame.image(), input);
+    }
+    frame.addStepNanos(Step.PREPROCESS, System.nanoTime() - start);
+  }
+
+  @Override
   public final Mat segment(Frame frame) throws Exception {
+    if (frame.modelInput(this) == null) {
+      prepare(frame);
+    }
     try (NDManager scope = model.manager().newSubManager()) {
       long t0 = System.nanoTime();
-      NDList inputs = prepare(frame.image(), scope);
+      NDList inputs = inputs(frame.modelInput(this), scope);
       long t1 = System.nanoTime();
       NDList outputs = predictor.predict(inputs);
       outputs.attach(scope);
@@ -42,8 +61,14 @@ abstract class ModelSegmenter implements Segmenter {
     }
   }
 
-  /** The model's inputs for this BGR image, created in {@code scope}. */
-  abstract NDList prepare(Mat image, NDManager scope);
+  /** The size of the model's image input for a frame of this size. */
+  abstract Size inputSize(int frameWidth, int frameHeight);
+
+  /** Fills {@code input} (CV_32FC3, {@link #inputSize}) with the normalised model input for this BGR image. */
+  abstract void preprocess(Mat image, Mat input);
+
+  /** The model's inputs, created in {@code scope}, from a prepared image input. */
+  abstract NDList inputs(Mat input, NDManager scope);
 
   /** The person probability (CV_8UC1) covering the whole image, from the model's outputs; see {@link #segment}. */
   abstract Mat decode(NDList outputs, Mat image);

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Robust Video Matting: a recurrent matting network. Each frame's recurrent outputs ({@code r1o}..{@code r4o}) are
@@ -34,7 +35,6 @@ final class RvmSegmenter extends ModelSegmenter {
   private int inputHeight;
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
-  private final Mat input = new Mat();
   private final Mat alpha = new Mat();
   private final Mat alpha8 = new Mat();
 
@@ -44,13 +44,23 @@ final class RvmSegmenter extends ModelSegmenter {
   }
 
   @Override
-  NDList prepare(Mat image, NDManager scope) {
-    double scale = Math.min(1.0, (double) INPUT_LONG_SIDE / Math.max(image.cols(), image.rows()));
-    int w = Math.max(16, (int) Math.round(image.cols() * scale / 16) * 16);
-    int h = Math.max(16, (int) Math.round(image.rows() * scale / 16) * 16);
-    Images.shrink(image, resized, w, h);
+  Size inputSize(int frameWidth, int frameHeight) {
+    double scale = Math.min(1.0, (double) INPUT_LONG_SIDE / Math.max(frameWidth, frameHeight));
+    return new Size(Math.max(16, (int) Math.round(frameWidth * scale / 16) * 16),
+        Math.max(16, (int) Math.round(frameHeight * scale / 16) * 16));
+  }
+
+  @Override
+  void preprocess(Mat image, Mat input) {
+    Images.shrink(image, resized, input.cols(), input.rows());
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
+  }
+
+  @Override
+  NDList inputs(Mat input, NDManager scope) {
+    int w = input.cols();
+    int h = input.rows();
     if (w != inputWidth || h != inputHeight) {
       reset();
       inputWidth = w;
@@ -100,7 +110,7 @@ final class RvmSegmenter extends ModelSegmenter {
   void closeBuffers() {
     closeState();
     stateScope.close();
-    for (Mat m : new Mat[] {resized, rgb, input, alpha, alpha8}) {
+    for (Mat m : new Mat[] {resized, rgb, alpha, alpha8}) {
       m.close();
     }
   }

@@ -34,6 +34,25 @@ public final class SegmentStage implements Stage {
     return "segment";
   }
 
+  /**
+   * A stage to put before this one that prepares each frame's model input (resize, normalise) on its own thread,
+   * so inference never waits for it. Without it this stage prepares frames itself.
+   */
+  public Stage prepareStage() {
+    return new Stage() {
+      @Override
+      public Frame apply(Frame in) {
+        segmenter.prepare(in);
+        return in;
+      }
+
+      @Override
+      public String name() {
+        return "prepare";
+      }
+    };
+  }
+
   @Override
   public void close() {
     refiner.close();

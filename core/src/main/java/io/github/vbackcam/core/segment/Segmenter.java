@@ -21,6 +21,13 @@ public interface Segmenter extends AutoCloseable {
    */
   Mat segment(Frame frame) throws Exception;
 
+  /**
+   * Does the part of {@link #segment} that needs no model (resizing and normalising the frame) ahead of time, so
+   * that it can run on another thread while the model works on the previous frame. Optional: {@code segment} does
+   * it itself for a frame that was not prepared.
+   */
+  default void prepare(Frame frame) {}
+
   /** Segments and writes the unrefined probability at frame size into the frame's mask. */
   default void segmentToMask(Frame frame) throws Exception {
     upscale(segment(frame), frame.maskForWriting());
