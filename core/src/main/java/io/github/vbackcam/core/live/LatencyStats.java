@@ -5,7 +5,7 @@ import java.util.Arrays;
 /** Frame rate and capture-to-written latency over the most recent frames. Thread-safe. */
 final class LatencyStats {
 
-  private static final int WINDOW = 512;
+  private static final int WINDOW = 2048;
 
   private final long[] latencies = new long[WINDOW];
   private final long[] writtenAt = new long[WINDOW];
