@@ -9,6 +9,7 @@ _vbackcam_ctl()
     fi
     case $prev in
         background) _filedir ;;
+        pause) mapfile -t COMPREPLY < <(compgen -W '--hold' -- "$cur") ;;
         mode) mapfile -t COMPREPLY < <(compgen -W 'image video blur color none' -- "$cur") ;;
         model)
             mapfile -t COMPREPLY < <(compgen -W 'selfie meet rvm bodypix' -- "$cur")

@@ -128,9 +128,25 @@ public final class CtlCommand implements Runnable {
 
   @Command(name = "pause", description = "Close the camera and show a 'paused' picture.")
   static final class Pause implements Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--hold",
+        description = "Pause only while this command runs (until Ctrl-C); the pause ends if it is killed.")
+    boolean hold;
+
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> c.Pause());
+      if (!hold) {
+        return CtlCommand.call((c, p) -> c.Pause());
+      }
+      return CtlCommand.call((c, p) -> {
+        c.Hold(Map.of());
+        System.out.println("camera paused while this runs; Ctrl-C to resume");
+        System.out.flush();
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
     }
   }
 

@@ -69,7 +69,6 @@ public final class Daemon implements Controls, AutoCloseable {
     this.options = options;
     this.settings = load(options, true);
     this.device = DeviceProbe.probe();
-    LOG.info("inference on {}", device);
     this.catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session());
     this.cameraSpec = settings.get("camera");
     this.cameraShown = describeCamera(cameraSpec);
@@ -304,14 +303,31 @@ public final class Daemon implements Controls, AutoCloseable {
     saveState();
   }
 
+  private boolean userPaused;
+  private boolean anyHold;
+
   @Override
-  public void pause() {
+  public synchronized void pause() {
+    userPaused = true;
     engine.pause();
   }
 
   @Override
-  public void resume() {
-    engine.resume();
+  public synchronized void resume() {
+    userPaused = false;
+    if (!anyHold) {
+      engine.resume();
+    }
+  }
+
+  @Override
+  public synchronized void held(boolean held) {
+    anyHold = held;
+    if (held) {
+      engine.pause();
+    } else if (!userPaused) {
+      engine.resume();
+    }
   }
 
   @Override

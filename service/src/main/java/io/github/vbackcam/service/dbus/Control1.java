@@ -31,4 +31,8 @@ public interface Control1 extends DBusInterface {
   void Resume();
 
   void Reload();
+
+  void Hold(java.util.Map<String, org.freedesktop.dbus.types.Variant<?>> options);
+
+  void Release();
 }

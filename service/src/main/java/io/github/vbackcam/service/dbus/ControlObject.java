@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.freedesktop.DBus.Error.Failed;
 import org.freedesktop.DBus.Error.InvalidArgs;
+import org.freedesktop.dbus.DBusCallInfo;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.ExportedObject;
 import org.freedesktop.dbus.types.UInt32;
@@ -27,6 +29,7 @@ public final class ControlObject implements Control1, Properties {
 
   private final Controls controls;
   private final Map<String, Object> published = new HashMap<>();
+  private final java.util.Set<String> holders = new java.util.TreeSet<>();
   private DBusConnection connection;
 
   public ControlObject(Controls controls) {
@@ -36,10 +39,11 @@ public final class ControlObject implements Control1, Properties {
   /** Exports the object with the shipped introspection XML, then takes the bus name. */
   public void export(DBusConnection bus) throws DBusException, java.io.IOException {
     this.connection = bus;
+    bus.addSigHandler(DBus.NameOwnerChanged.class, this::nameOwnerChanged);
     bus.exportObject(OBJECT_PATH, this);
     bus.getObjectTree().add(OBJECT_PATH, new ExportedObject(this, false), Introspection.nodeContents());
     synchronized (published) {
-      published.putAll(controls.properties());
+      published.putAll(properties());
     }
     bus.requestBusName(BUS_NAME);
   }
@@ -89,6 +93,69 @@ public final class ControlObject implements Control1, Properties {
     call(controls::reload);
   }
 
+  @Override
+  public void Hold(Map<String, Variant<?>> options) {
+    if (!options.isEmpty()) {
+      throw new InvalidArgs("Hold takes no options yet; got " + String.join(", ", options.keySet()));
+    }
+    String caller = caller();
+    boolean first;
+    synchronized (holders) {
+      holders.add(caller);
+      first = holders.size() == 1;
+    }
+    LOG.info("hold taken by {}", caller);
+    if (first) {
+      call(() -> controls.held(true));
+    } else {
+      publishChanges();
+    }
+  }
+
+  @Override
+  public void Release() {
+    release(caller(), "released");
+  }
+
+  private void release(String caller, String how) {
+    boolean last;
+    synchronized (holders) {
+      if (!holders.remove(caller)) {
+        return;
+      }
+      last = holders.isEmpty();
+    }
+    LOG.info("hold of {} {}", caller, how);
+    if (last) {
+      call(() -> controls.held(false));
+    } else {
+      publishChanges();
+    }
+  }
+
+  /** A client's hold lasts only as long as its bus name. */
+  private void nameOwnerChanged(DBus.NameOwnerChanged signal) {
+    if (signal.newOwner.isEmpty()) {
+      release(signal.name, "ended: the client left the bus");
+    }
+  }
+
+  private static String caller() {
+    DBusCallInfo info = org.freedesktop.dbus.connections.base.AbstractConnectionBase.getCallInfo();
+    if (info == null || info.getSource() == null) {
+      throw new Failed("cannot tell who called");
+    }
+    return info.getSource();
+  }
+
+  private Map<String, Object> properties() {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(controls.properties());
+    synchronized (holders) {
+      all.put("Holds", new UInt32(holders.size()));
+    }
+    return all;
+  }
+
   private void call(Runnable action) {
     try {
       action.run();
@@ -106,7 +173,7 @@ public final class ControlObject implements Control1, Properties {
   @SuppressWarnings("unchecked")
   public <A> A Get(String iface, String property) {
     checkInterface(iface);
-    Object value = controls.properties().get(property);
+    Object value = properties().get(property);
     if (value == null) {
       throw new InvalidArgs("no property '" + property + "' on " + INTERFACE);
     }
@@ -124,7 +191,7 @@ public final class ControlObject implements Control1, Properties {
   public Map<String, Variant<?>> GetAll(String iface) {
     checkInterface(iface);
     Map<String, Variant<?>> all = new TreeMap<>();
-    controls.properties().forEach((k, v) -> all.put(k, variant(v)));
+    properties().forEach((k, v) -> all.put(k, variant(v)));
     return all;
   }
 
@@ -141,7 +208,7 @@ public final class ControlObject implements Control1, Properties {
     }
     Map<String, Variant<?>> changed = new TreeMap<>();
     synchronized (published) {
-      controls.properties().forEach((k, v) -> {
+      properties().forEach((k, v) -> {
         Object old = published.get(k);
         boolean same = old instanceof String[] a && v instanceof String[] b ? Arrays.equals(a, b) : v.equals(old);
         if (!same) {

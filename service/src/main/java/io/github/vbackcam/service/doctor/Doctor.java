@@ -56,7 +56,8 @@ public final class Doctor {
         checks.add(new Check("secure-boot", false, true, "Secure Boot is enabled: the module must be signed with"
             + " a key enrolled with mokutil --import (DKMS prints the key's path), or it will not load"));
       } else {
-        checks.add(new Check("secure-boot", true, false, sb == null ? "mokutil not available; state unknown"
+        checks.add(new Check("secure-boot", sb != null, false, sb == null
+            ? "mokutil is not installed, so the Secure Boot state is unknown; if it is on, the module must be signed"
             : sb.trim()));
       }
     }

@@ -66,6 +66,7 @@ class LiveServiceTest {
     requireTool("dbus-daemon", "dbus");
     requireTool("busctl", "systemd");
     requireTool("dbus-send", "dbus-bin");
+    requireTool("dbus-monitor", "dbus-bin");
     dir = Files.createTempDirectory("vbackcam-live");
     bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -123,10 +124,23 @@ class LiveServiceTest {
 
   @Test
   @Order(3)
-  void setColorTurnsTheBackgroundGreen() throws Exception {
-    call("SetColor", "s", "#00ff00");
+  void setColorTurnsTheBackgroundGreenAndSignalsTheChange() throws Exception {
+    Path signals = dir.resolve("signals.txt");
+    Process monitor = new ProcessBuilder("dbus-monitor", "--address", address,
+        "type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'")
+        .redirectErrorStream(true).redirectOutput(signals.toFile()).start();
+    try {
+      Thread.sleep(500);
+      call("SetColor", "s", "#00ff00");
+    } finally {
+      monitor.destroy();
+      monitor.waitFor(5, TimeUnit.SECONDS);
+    }
     assertCorners(0, 255, 0, "after SetColor #00ff00");
     assertEquals("s \"color\"", property("Mode"));
+    String seen = Files.readString(signals);
+    assertTrue(seen.contains("string \"io.github.vbackcam.Control1\"") && seen.contains("string \"Mode\"")
+        && seen.contains("string \"color\"") && seen.contains("string \"color #00ff00\""), seen);
   }
 
   @Test
@@ -208,6 +222,33 @@ class LiveServiceTest {
 
   @Test
   @Order(9)
+  void aHoldEndsWhenTheClientVanishes() throws Exception {
+    Path out = dir.resolve("hold.txt");
+    Process holder = java("ctl", "pause", "--hold").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!property("Holds").equals("u 1")) {
+        assertTrue(holder.isAlive() && System.nanoTime() < deadline, "no hold: " + Files.readString(out));
+        Thread.sleep(100);
+      }
+      while (!property("State").equals("s \"paused\"")) {
+        assertTrue(System.nanoTime() < deadline, "not paused while held: " + property("State"));
+        Thread.sleep(100);
+      }
+    } finally {
+      holder.destroyForcibly(); // SIGKILL: the client cannot release; its bus name vanishing must
+      holder.waitFor(5, TimeUnit.SECONDS);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!property("State").equals("s \"running\"")) {
+      assertTrue(System.nanoTime() < deadline, "still " + property("State") + " after the holder died");
+      Thread.sleep(100);
+    }
+    assertEquals("u 0", property("Holds"));
+  }
+
+  @Test
+  @Order(10)
   void choicesAreRemembered() throws Exception {
     call("SetColor", "s", "#123456");
     String state = Files.readString(dir.resolve("state/vbackcam/state"));
@@ -215,7 +256,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void sigtermStopsTheServiceWithinASecond() throws Exception {
     long start = System.nanoTime();
     service.destroy(); // SIGTERM
