@@ -53,8 +53,10 @@ public interface ConsumerMonitor extends AutoCloseable {
 
       @Override
       public void start(IntConsumer onChange) {
+        int first = read();
+        onChange.accept(first);
         Thread t = new Thread(() -> {
-          int last = Integer.MIN_VALUE;
+          int last = first;
           while (!closed) {
             int now = read();
             if (now != last) {

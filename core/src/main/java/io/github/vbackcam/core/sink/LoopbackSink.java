@@ -73,6 +73,15 @@ public final class LoopbackSink implements FrameSink {
 
       @Override
       public void start(IntConsumer onChange) {
+        try {
+          // v4l2loopback queues the current usage on subscription: report it before the camera is first opened.
+          int initial = device.awaitClientUsage(200);
+          if (initial >= 0) {
+            onChange.accept(initial);
+          }
+        } catch (IOException e) {
+          LOG.warn("{}", e.getMessage());
+        }
         thread = new Thread(() -> {
           while (!closed) {
             try {

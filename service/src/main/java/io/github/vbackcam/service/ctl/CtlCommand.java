@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -43,7 +42,7 @@ public final class CtlCommand implements Runnable {
 
   static int call(Call call) {
     quietTransportLog();
-    try (DBusConnection bus = DBusConnectionBuilder.forSessionBus().withShared(false).build()) {
+    try (DBusConnection bus = io.github.vbackcam.service.dbus.SessionBus.connect()) {
       Control1 control = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Control1.class);
       Properties props = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Properties.class);
       call.on(control, props);

@@ -36,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.UInt64;
 import org.slf4j.Logger;
@@ -139,11 +138,7 @@ public final class Daemon implements Controls, AutoCloseable {
     }
     engine.prepare(background, settings.get("model"));
     engine.start();
-    String address = System.getenv("DBUS_SESSION_BUS_ADDRESS");
-    if (address == null || address.isBlank()) {
-      throw new IOException("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
-    }
-    bus = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+    bus = io.github.vbackcam.service.dbus.SessionBus.connect();
     object = new ControlObject(this);
     object.export(bus);
     LOG.info("on the session bus as {}", io.github.vbackcam.service.dbus.Control1.BUS_NAME);
