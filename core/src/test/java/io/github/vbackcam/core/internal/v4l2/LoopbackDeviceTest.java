@@ -101,6 +101,17 @@ class LoopbackDeviceTest {
   }
 
   @Test
+  void streamOnRefusedByABufferTokenDriverStillWrites() throws Exception {
+    // v4l2loopback >= 0.14 answers EINVAL to STREAMON without REQBUFS; its write() streams on by itself.
+    Kernel k = loopbackKernel();
+    doThrow(new ErrnoException("ioctl", V4l2.EINVAL)).when(k).ioctl(eq(FD), eq(V4l2.VIDIOC_STREAMON), any());
+    try (LoopbackDevice d = LoopbackDevice.open(k, "/dev/video20", 640, 480)) {
+      d.write(new byte[640 * 480 * 2]);
+    }
+    verify(k).write(eq(FD), any(), eq(640 * 480 * 2));
+  }
+
+  @Test
   void missingDeviceSaysToLoadTheModule() throws Exception {
     Kernel k = mock(Kernel.class);
     when(k.open(anyString(), anyInt())).thenThrow(new ErrnoException("open", V4l2.ENOENT));
