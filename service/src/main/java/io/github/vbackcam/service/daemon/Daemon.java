@@ -329,7 +329,7 @@ public final class Daemon implements Controls, AutoCloseable {
   public void reload() {
     Settings fresh;
     try {
-      fresh = load(options, true);
+      fresh = load(options, false); // the files the user edited win over the remembered choices
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("configuration not reloaded: " + Errors.describe(e));
     }

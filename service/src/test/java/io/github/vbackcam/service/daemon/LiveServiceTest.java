@@ -249,6 +249,22 @@ class LiveServiceTest {
 
   @Test
   @Order(10)
+  void reloadAppliesTheConfigurationAndRejectsABadFileWithItsLine() throws Exception {
+    Path conf = dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.createDirectories(conf.getParent());
+    Files.writeString(conf, "# test\nmode = color\ncolor = #ff00ff\n");
+    call("Reload");
+    assertCorners(255, 0, 255, "after Reload with color #ff00ff");
+    Files.writeString(conf, "mode = blur\nblurr = 10\n");
+    Result r = run("busctl", "--address=" + address, "call", DEST, PATH, IFACE, "Reload");
+    assertTrue(r.status != 0 && r.err.contains(conf + ":2: unknown key 'blurr'"), r.err);
+    Thread.sleep(1200);
+    assertCorners(255, 0, 255, "after the rejected Reload");
+    Files.delete(conf);
+  }
+
+  @Test
+  @Order(11)
   void choicesAreRemembered() throws Exception {
     call("SetColor", "s", "#123456");
     String state = Files.readString(dir.resolve("state/vbackcam/state"));
@@ -256,7 +272,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void sigtermStopsTheServiceWithinASecond() throws Exception {
     long start = System.nanoTime();
     service.destroy(); // SIGTERM
