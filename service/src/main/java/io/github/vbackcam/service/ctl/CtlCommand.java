@@ -40,19 +40,22 @@ public final class CtlCommand implements Runnable {
     void on(Control1 control, Properties properties) throws DBusException;
   }
 
-  static int call(Call call) {
+  static int call(CommandSpec spec, Call call) {
     quietTransportLog();
+    java.io.PrintWriter err = spec.commandLine().getErr();
     try (DBusConnection bus = io.github.vbackcam.service.dbus.SessionBus.connect()) {
       Control1 control = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Control1.class);
       Properties props = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Properties.class);
       call.on(control, props);
       return 0;
     } catch (DBusExecutionException e) {
-      System.err.println("vbackcamctl: " + e.getMessage());
+      err.println("vbackcamctl: " + e.getMessage());
+      err.flush();
       return 1;
     } catch (DBusException | java.io.IOException e) {
-      System.err.println("vbackcamctl: cannot reach the vbackcam service on the session bus: " + e.getMessage()
+      err.println("vbackcamctl: cannot reach the vbackcam service on the session bus: " + e.getMessage()
           + " (is it running? systemctl --user start vbackcam)");
+      err.flush();
       return 1;
     }
   }
@@ -66,67 +69,86 @@ public final class CtlCommand implements Runnable {
 
   @Command(name = "background", description = "Show an image or looped video behind you.")
   static final class Background implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "FILE")
     Path file;
 
     @Override
     public Integer call() {
       String path = file.toAbsolutePath().toString();
-      return CtlCommand.call((c, p) -> c.SetBackground(path));
+      return CtlCommand.call(spec, (c, p) -> c.SetBackground(path));
     }
   }
 
   @Command(name = "blur", description = "Blur your real background.")
   static final class Blur implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "RADIUS", description = "1-200")
     long radius;
 
     @Override
     public Integer call() {
       if (radius < 0 || radius > 0xffffffffL) {
-        System.err.println("vbackcamctl: blur radius " + radius + " is out of range 1-200");
+        spec.commandLine().getErr().println("vbackcamctl: blur radius " + radius + " is out of range 1-200");
+        spec.commandLine().getErr().flush();
         return 2;
       }
-      return CtlCommand.call((c, p) -> c.SetBlur(new UInt32(radius)));
+      return CtlCommand.call(spec, (c, p) -> c.SetBlur(new UInt32(radius)));
     }
   }
 
   @Command(name = "color", description = "A solid colour background.")
   static final class Color implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "#RRGGBB")
     String color;
 
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> c.SetColor(color));
+      return CtlCommand.call(spec, (c, p) -> c.SetColor(color));
     }
   }
 
   @Command(name = "mode", description = "image, video, blur, color or none (none: no effect).")
   static final class Mode implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "MODE")
     String mode;
 
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> c.SetMode(mode));
+      return CtlCommand.call(spec, (c, p) -> c.SetMode(mode));
     }
   }
 
   @Command(name = "model", description = "selfie, meet, rvm, bodypix, or the path of a TF.js model.json.")
   static final class Model implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "MODEL")
     String model;
 
     @Override
     public Integer call() {
       String name = model.contains("/") ? Path.of(model).toAbsolutePath().toString() : model;
-      return CtlCommand.call((c, p) -> c.SetModel(name));
+      return CtlCommand.call(spec, (c, p) -> c.SetModel(name));
     }
   }
 
   @Command(name = "pause", description = "Close the camera and show a 'paused' picture.")
   static final class Pause implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @picocli.CommandLine.Option(names = "--hold",
         description = "Pause only while this command runs (until Ctrl-C); the pause ends if it is killed.")
     boolean hold;
@@ -134,12 +156,12 @@ public final class CtlCommand implements Runnable {
     @Override
     public Integer call() {
       if (!hold) {
-        return CtlCommand.call((c, p) -> c.Pause());
+        return CtlCommand.call(spec, (c, p) -> c.Pause());
       }
-      return CtlCommand.call((c, p) -> {
+      return CtlCommand.call(spec, (c, p) -> {
         c.Hold(Map.of());
-        System.out.println("camera paused while this runs; Ctrl-C to resume");
-        System.out.flush();
+        spec.commandLine().getOut().println("camera paused while this runs; Ctrl-C to resume");
+        spec.commandLine().getOut().flush();
         try {
           Thread.sleep(Long.MAX_VALUE);
         } catch (InterruptedException e) {
@@ -151,33 +173,43 @@ public final class CtlCommand implements Runnable {
 
   @Command(name = "resume", description = "End a pause.")
   static final class Resume implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> c.Resume());
+      return CtlCommand.call(spec, (c, p) -> c.Resume());
     }
   }
 
   @Command(name = "reload", description = "Read the configuration files again and reopen the camera.")
   static final class Reload implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> c.Reload());
+      return CtlCommand.call(spec, (c, p) -> c.Reload());
     }
   }
 
   @Command(name = "status", description = "Show the service's state, effect, frame rate and latency.")
   static final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-      return CtlCommand.call((c, p) -> {
+      return CtlCommand.call(spec, (c, p) -> {
         Map<String, Variant<?>> all = new TreeMap<>(p.GetAll(Control1.INTERFACE));
         for (var e : all.entrySet()) {
           Object v = e.getValue().getValue();
           String text = v instanceof Object[] a ? String.join(", ", java.util.Arrays.stream(a)
               .map(String::valueOf).toList()) : v instanceof java.util.List<?> l
               ? String.join(", ", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
-          System.out.println(e.getKey() + ": " + text);
+          spec.commandLine().getOut().println(e.getKey() + ": " + text);
         }
+        spec.commandLine().getOut().flush();
       });
     }
   }

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
         + " exits 1 when something essential is missing.")
 public final class DoctorCommand implements Callable<Integer> {
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--output", paramLabel = "DEVICE", defaultValue = "/dev/video20",
       description = "The virtual camera device (default ${DEFAULT-VALUE}).")
   String output;
@@ -28,7 +31,9 @@ public final class DoctorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var checks = new Doctor(sys, dev, output, DeviceProbe::probe, DoctorCommand::secureBoot).run();
-    checks.forEach(System.out::println);
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    checks.forEach(out::println);
+    out.flush();
     return checks.stream().anyMatch(c -> !c.ok() && c.essential()) ? 1 : 0;
   }
 
