@@ -27,6 +27,9 @@ public interface Controls {
   /** Whether any client holds the camera paused (see Hold in the interface XML). */
   void held(boolean anyHold);
 
-  /** Every property by name (the D-Bus object adds Holds), with D-Bus-ready values (String, Double, UInt32, UInt64, String[]). */
+  /**
+   * Every property by name (the D-Bus object adds Holds), with D-Bus-ready values: String, Double, UInt32, UInt64,
+   * String[].
+   */
   Map<String, Object> properties();
 }
