@@ -19,6 +19,8 @@ else
     }
 fi
 cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vbackcam"
+# TensorFlow's C++ start-up chatter (CUDA probing, CPU features) would drown our own log lines.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
 # shellcheck disable=SC2086 # VBACKCAM_JAVA_OPTS is a list of options
 exec "$java" ${VBACKCAM_JAVA_OPTS:-} \

@@ -55,13 +55,6 @@ public final class Frame implements AutoCloseable {
     return frame;
   }
 
-  /** A new frame with the same sequence, capture time and step times as {@code like}, of the given size. */
-  public static Frame allocateLike(Frame like, int width, int height) {
-    Frame frame = allocate(width, height, like.sequence, like.captureNanos);
-    System.arraycopy(like.stepNanos, 0, frame.stepNanos, 0, frame.stepNanos.length);
-    return frame;
-  }
-
   /** The BGR pixels, CV_8UC3. Valid until the frame is closed. */
   public Mat image() {
     checkLive();

@@ -31,8 +31,15 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns the exit status: 0 success, 1 failure, 2 bad usage. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, with picocli's output and error text going to the given writers. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     System.setProperty("ai.djl.offline", "true");
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::report);
     return cli.execute(args);
   }

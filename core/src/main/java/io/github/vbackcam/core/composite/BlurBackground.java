@@ -88,7 +88,8 @@ public final class BlurBackground implements Background {
 
   @Override
   public void close() {
-    for (Mat m : new Mat[] {weight, weight3, weighted, smallWeighted, smallWeight, num, den, den3, result, result8, out}) {
+    Mat[] buffers = {weight, weight3, weighted, smallWeighted, smallWeight, num, den, den3, result, result8, out};
+    for (Mat m : buffers) {
       m.close();
     }
   }

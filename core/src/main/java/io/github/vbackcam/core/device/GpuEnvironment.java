@@ -57,6 +57,7 @@ public interface GpuEnvironment {
 
     @Override
     public int tensorflowGpuCount() {
+      io.github.vbackcam.core.tfjs.TfRuntime.start();
       return ai.djl.engine.Engine.getEngine("TensorFlow").getGpuCount();
     }
 

@@ -61,10 +61,6 @@ public final class FrameLeakDetector {
     return out;
   }
 
-  public static Level level() {
-    return LEVEL;
-  }
-
   private static Level parse(String value) {
     try {
       return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));

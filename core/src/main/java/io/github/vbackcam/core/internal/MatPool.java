@@ -37,14 +37,6 @@ public final class MatPool {
     mat.close();
   }
 
-  /** Frees every pooled buffer: for a size change, and for tests that measure native memory. */
-  public static void clear() {
-    synchronized (FREE) {
-      FREE.values().forEach(d -> d.forEach(Mat::close));
-      FREE.clear();
-    }
-  }
-
   private static long key(int rows, int cols, int type) {
     return ((long) rows << 40) | ((long) cols << 16) | type;
   }

@@ -6,7 +6,6 @@ import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.WARP_INVERSE_MAP;
@@ -36,7 +35,6 @@ final class BodyPixSegmenter extends ModelSegmenter {
   private final boolean resnet;
   private final int outputStride;
   private final double internalResolution;
-  private final Mat padded = new Mat();
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
   private final Mat input = new Mat();
@@ -93,10 +91,12 @@ final class BodyPixSegmenter extends ModelSegmenter {
       padTop = padBottom = (int) Math.round(0.5 * (w / targetAspect - h));
       padLeft = padRight = 0;
     }
-    copyMakeBorder(image, padded, padTop, padBottom, padLeft, padRight, BORDER_CONSTANT, zero);
-    // TF.js resizeBilinear (alignCorners false, no half-pixel centres): source = destination × in / out.
-    affineResize(padded, resized, targetW, targetH,
-        (double) padded.cols() / targetW, (double) padded.rows() / targetH, 0, 0);
+    // Pad, then TF.js resizeBilinear (alignCorners false, no half-pixel centres: source = destination × in / out),
+    // in one pass: the padding is the constant black border outside the frame, so nothing is copied.
+    int paddedW = w + padLeft + padRight;
+    int paddedH = h + padTop + padBottom;
+    affineResize(image, resized, targetW, targetH, (double) paddedW / targetW, (double) paddedH / targetH,
+        -padLeft, -padTop, BORDER_CONSTANT);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     if (resnet) {
       rgb.convertTo(input, CV_32FC3);
@@ -120,7 +120,8 @@ final class BodyPixSegmenter extends ModelSegmenter {
     int inW = resized.cols();
     // resizeBilinear(alignCorners = true) of the logits to the model input size.
     affineResize(logits, upsampled, inW, inH,
-        (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0);
+        (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0,
+        BORDER_REPLICATE);
     Activations.sigmoid(upsampled, upsampled);
     // cropAndResize of the unpadded box back to the frame's aspect, at the model's resolution (the stage upscales).
     int h = image.rows();
@@ -132,23 +133,25 @@ final class BodyPixSegmenter extends ModelSegmenter {
     double y2 = (padTop + h - 1.0) / (h + padTop + padBottom - 1.0);
     double x2 = (padLeft + w - 1.0) / (w + padLeft + padRight - 1.0);
     affineResize(upsampled, cropped, outW, outH,
-        (x2 - x1) * (inW - 1) / (outW - 1), (y2 - y1) * (inH - 1) / (outH - 1), x1 * (inW - 1), y1 * (inH - 1));
+        (x2 - x1) * (inW - 1) / (outW - 1), (y2 - y1) * (inH - 1) / (outH - 1), x1 * (inW - 1), y1 * (inH - 1),
+        BORDER_REPLICATE);
     cropped.convertTo(probability, CV_8U, 255, 0);
     return probability;
   }
 
   /** Bilinear resampling where destination (x, y) reads source (x·sx + ox, y·sy + oy). */
-  private void affineResize(Mat src, Mat dst, int width, int height, double sx, double sy, double ox, double oy) {
+  private void affineResize(Mat src, Mat dst, int width, int height, double sx, double sy, double ox, double oy,
+                            int border) {
     try (DoubleIndexer m = transform.createIndexer(); Size size = new Size(width, height)) {
       m.put(0, 0, sx, 0, ox);
       m.put(1, 0, 0, sy, oy);
-      warpAffine(src, dst, transform, size, INTER_LINEAR | WARP_INVERSE_MAP, BORDER_REPLICATE, zero);
+      warpAffine(src, dst, transform, size, INTER_LINEAR | WARP_INVERSE_MAP, border, zero);
     }
   }
 
   @Override
   void closeBuffers() {
-    for (Mat m : new Mat[] {padded, resized, rgb, input, logits, upsampled, cropped, transform, mean, probability}) {
+    for (Mat m : new Mat[] {resized, rgb, input, logits, upsampled, cropped, transform, mean, probability}) {
       m.close();
     }
     zero.close();

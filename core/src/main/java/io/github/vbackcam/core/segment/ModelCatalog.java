@@ -23,7 +23,7 @@ import org.tensorflow.proto.framework.TensorShapeProto;
 
 /**
  * Resolves what a user names with {@code --model} and opens a segmenter for it: {@code selfie} (bundled, the
- * default), {@code meet} (bundled), {@code rvm} and {@code bodypix} (installed with {@code vbackcam models fetch}),
+ * default), {@code meet}, {@code rvm} and {@code bodypix} (installed with {@code vbackcam models fetch}),
  * or the path of any supported TF.js {@code model.json}. The family is recognised from the graph itself: BodyPix by
  * its {@code float_segments} output, RVM by its recurrent inputs, and single-image models by their input and output
  * shapes.
@@ -31,14 +31,16 @@ import org.tensorflow.proto.framework.TensorShapeProto;
 public final class ModelCatalog {
 
   public static final String DEFAULT = "selfie";
+  /** Models a user installs with {@code vbackcam models fetch NAME}. */
+  public static final List<String> INSTALLABLE = List.of("meet", "rvm", "bodypix");
 
   private final List<Path> installDirs;
   private final ComputeDevice device;
   private final SessionOptions session;
 
   /**
-   * @param installDirs where installed models live, in priority order, each holding {@code rvm/} and
-   *     {@code bodypix/} folders
+   * @param installDirs where installed models live, in priority order, each holding {@code meet/}, {@code rvm/}
+   *     and {@code bodypix/} folders
    */
   public ModelCatalog(List<Path> installDirs, ComputeDevice device, SessionOptions session) {
     this.installDirs = List.copyOf(installDirs);
@@ -75,7 +77,7 @@ public final class ModelCatalog {
     if (BundledModels.NAMES.contains(spec)) {
       return BundledModels.extract(spec);
     }
-    if (spec.equals("rvm") || spec.equals("bodypix")) {
+    if (INSTALLABLE.contains(spec)) {
       for (Path dir : installDirs) {
         Path json = findJson(dir.resolve(spec));
         if (json != null) {
@@ -83,7 +85,11 @@ public final class ModelCatalog {
         }
       }
       throw new NoSuchFileException(spec, null, "model '" + spec + "' is not installed: run 'vbackcam models fetch "
-          + spec + "'" + (spec.equals("rvm") ? " (its weights are GPL-3.0, so it is not bundled)" : ""));
+          + spec + "'" + switch (spec) {
+            case "rvm" -> " (its weights are GPL-3.0, so it is not bundled)";
+            case "meet" -> " (Google has not settled its license, so it is not bundled)";
+            default -> "";
+          });
     }
     Path path = Path.of(spec);
     if (Files.isDirectory(path)) {

@@ -3,10 +3,7 @@ package io.github.vbackcam.core.segment;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Robust Video Matting: a recurrent matting network. Each frame's recurrent outputs ({@code r1o}..{@code r4o}) are

@@ -5,7 +5,10 @@ import io.github.vbackcam.core.Stage;
 import io.github.vbackcam.core.Step;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** Attaches the person mask to each frame: the model's probability, refined into alpha at the model's resolution and scaled to the frame. */
+/**
+ * Attaches the person mask to each frame: the model's probability, refined into alpha at the model's resolution and
+ * scaled to the frame.
+ */
 public final class SegmentStage implements Stage {
 
   private final Segmenter segmenter;
@@ -29,10 +32,6 @@ public final class SegmentStage implements Stage {
   @Override
   public String name() {
     return "segment";
-  }
-
-  public Segmenter segmenter() {
-    return segmenter;
   }
 
   @Override

@@ -1,73 +1,98 @@
 package io.github.vbackcam.core.tfjs;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The models inside the jar (MediaPipe selfie and Google Meet segmentation, Apache-2.0). TensorFlow loads from
- * files, so a bundled model is copied once into the cache, under a folder named by its content hash.
+ * The models shipped inside the jar (selfie; see MODELS.md beside it). TensorFlow needs files, so a bundled
+ * model is copied out of the classpath into the cache first, under a directory named by its content hash.
  */
 public final class BundledModels {
+  private static final String PREFIX = "/io/github/vbackcam/core/models/";
 
-  private static final String ROOT = "/io/github/vbackcam/core/models/";
-
-  /** Bundled model names, for help texts and the service's model list. */
-  public static final List<String> NAMES = List.of("selfie", "meet");
+  /** The bundled models' names, for help texts and the service's model list. */
+  public static final java.util.List<String> NAMES = java.util.List.of("selfie");
 
   private BundledModels() {}
 
-  public static boolean has(String name) {
-    return BundledModels.class.getResource(ROOT + name + ".json") != null;
-  }
-
-  /** Copies the named model (json and weights) into the cache if needed and returns its model.json. */
+  /**
+   * Copies bundled model {@code name} (e.g. "selfie") with its shards to the cache, unless an identical copy is
+   * already there, and returns the path of its model.json.
+   */
   public static Path extract(String name) throws IOException {
-    byte[] json = read(name + ".json");
-    byte[] weights = read(name + ".bin");
-    Path dir = ModelCache.root().resolve("bundled").resolve(name + "-" + hash(json, weights));
-    Path jsonFile = dir.resolve(name + ".json");
-    if (Files.isRegularFile(jsonFile) && Files.size(dir.resolve(name + ".bin")) == weights.length) {
-      return jsonFile;
+    if (!name.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("not a model name: " + name);
     }
-    Files.createDirectories(dir.getParent());
-    Path tmp = Files.createTempDirectory(dir.getParent(), name + ".tmp");
-    Files.write(tmp.resolve(name + ".json"), json);
-    Files.write(tmp.resolve(name + ".bin"), weights);
-    try {
-      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException raced) {
-      // Another process extracted it first; theirs is identical.
-      ModelCache.delete(tmp);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    byte[] json = resource(name + ".json");
+    files.put(name + ".json", json);
+    for (String shard : shardPaths(name, json)) {
+      files.put(shard, resource(shard));
     }
-    return jsonFile;
+    MessageDigest digest = TfjsModel.sha256();
+    files.forEach((file, bytes) -> {
+      digest.update(file.getBytes(StandardCharsets.UTF_8));
+      digest.update(bytes);
+    });
+    Path dir = ModelCache.root().resolve("bundled").resolve(HexFormat.of().formatHex(digest.digest()));
+    if (!matches(dir, files)) {
+      ModelCache.delete(dir);
+      ModelCache.store(dir, tmp -> {
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+          Files.write(tmp.resolve(file.getKey()), file.getValue());
+        }
+      });
+    }
+    return dir.resolve(name + ".json");
   }
 
-  private static byte[] read(String file) throws IOException {
-    try (InputStream in = BundledModels.class.getResourceAsStream(ROOT + file)) {
+  private static boolean matches(Path dir, Map<String, byte[]> files) throws IOException {
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path path = dir.resolve(file.getKey());
+      if (!Files.isRegularFile(path) || Files.size(path) != file.getValue().length) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Iterable<String> shardPaths(String name, byte[] json) throws IOException {
+    try {
+      JsonObject root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+      java.util.List<String> paths = new java.util.ArrayList<>();
+      for (JsonElement group : root.getAsJsonArray("weightsManifest")) {
+        for (JsonElement path : group.getAsJsonObject().getAsJsonArray("paths")) {
+          String shard = path.getAsString();
+          if (!shard.matches("[A-Za-z0-9_.-]+") || shard.startsWith(".")) {
+            throw new IOException("bundled model " + name + " names an odd shard path: " + shard);
+          }
+          paths.add(shard);
+        }
+      }
+      return paths;
+    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
+      throw new IOException("bundled model " + name + " has an unreadable model.json", e);
+    }
+  }
+
+  private static byte[] resource(String file) throws IOException {
+    try (InputStream in = BundledModels.class.getResourceAsStream(PREFIX + file)) {
       if (in == null) {
-        throw new IOException("bundled model file " + file + " is missing from the jar (was the build's"
-            + " fetch-models step skipped?)");
+        throw new FileNotFoundException("no bundled model file " + PREFIX + file + " on the classpath");
       }
       return in.readAllBytes();
-    }
-  }
-
-  private static String hash(byte[]... parts) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (byte[] p : parts) {
-        sha.update(p);
-      }
-      return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

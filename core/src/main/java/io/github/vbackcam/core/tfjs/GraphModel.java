@@ -40,6 +40,7 @@ public final class GraphModel implements AutoCloseable {
 
   /** Reads the model, converts it (or takes the conversion from the cache) and loads it in TensorFlow. */
   public static GraphModel load(Path modelJson, Device device, SessionOptions options) throws IOException {
+    TfRuntime.start();
     TfjsModel source = TfjsModel.read(modelJson);
     Path root = ModelCache.root();
     Path dir = ModelCache.lookupSavedModel(root, source.contentHash());
@@ -55,6 +56,7 @@ public final class GraphModel implements AutoCloseable {
     try {
       return new GraphModel(source, open(dir, device, options), false);
     } catch (IOException e) {
+      ModelCache.delete(dir); // a conversion TensorFlow refuses is no use to the next load either
       throw new ModelFormatException(modelJson, "TensorFlow rejects the converted graph: " + e.getMessage(), e);
     }
   }

@@ -37,6 +37,10 @@ final class ManifestReader {
     return specs;
   }
 
+  List<Path> shards() {
+    return groups.stream().flatMap(g -> g.shards().stream()).toList();
+  }
+
   static ManifestReader parse(Path json, JsonElement manifest) throws ModelFormatException {
     if (manifest == null || !manifest.isJsonArray()) {
       throw new ModelFormatException(json, "no weightsManifest array");
@@ -149,6 +153,9 @@ final class ManifestReader {
       ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(total));
       for (Path shard : group.shards()) {
         byte[] data = readShard(shard);
+        if (data.length > bytes.remaining()) {
+          throw new ModelFormatException(shard, "weight shard grew while being read");
+        }
         digest.update(data);
         bytes.put(data);
       }

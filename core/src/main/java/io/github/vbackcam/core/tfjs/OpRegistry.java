@@ -1,6 +1,5 @@
 package io.github.vbackcam.core.tfjs;
 
-import ai.djl.engine.Engine;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +41,7 @@ final class OpRegistry {
   }
 
   private static OpRegistry load() {
-    Engine.getEngine("TensorFlow"); // loads the native library the C API below lives in
+    TfRuntime.start(); // loads the native library the C API below lives in
     TF_Buffer buffer = tensorflow.TF_GetAllOpList();
     try {
       OpList list = OpList.parseFrom(new BytePointer(buffer.data()).capacity(buffer.length()).asByteBuffer());

@@ -61,16 +61,18 @@ public final class TfjsModel {
   private final Path json;
   private final GraphDef graph;
   private final List<WeightSpec> weightSpecs;
+  private final List<Path> shards;
   private final Map<String, TensorProto> weights;
   private final List<Endpoint> inputs;
   private final List<Endpoint> outputs;
   private final String contentHash;
 
-  private TfjsModel(Path json, GraphDef graph, List<WeightSpec> weightSpecs, Map<String, TensorProto> weights,
-      List<Endpoint> inputs, List<Endpoint> outputs, String contentHash) {
+  private TfjsModel(Path json, GraphDef graph, List<WeightSpec> weightSpecs, List<Path> shards,
+      Map<String, TensorProto> weights, List<Endpoint> inputs, List<Endpoint> outputs, String contentHash) {
     this.json = json;
     this.graph = graph;
     this.weightSpecs = List.copyOf(weightSpecs);
+    this.shards = List.copyOf(shards);
     this.weights = Map.copyOf(weights);
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
@@ -122,6 +124,11 @@ public final class TfjsModel {
 
   public List<WeightSpec> weightSpecs() {
     return weightSpecs;
+  }
+
+  /** The weight shard files the manifest lists, in order, resolved beside model.json (they may not exist yet). */
+  public List<Path> shardFiles() {
+    return shards;
   }
 
   /** Dequantized values of every Const, by node name; empty for {@link #readTopology}. */
@@ -191,7 +198,7 @@ public final class TfjsModel {
         weights.put(spec.name(), WeightDecoder.decode(spec, groups.get(spec.group())));
       }
     }
-    return new TfjsModel(json, graph, manifest.specs(), weights, inputs, outputs,
+    return new TfjsModel(json, graph, manifest.specs(), manifest.shards(), weights, inputs, outputs,
         HexFormat.of().formatHex(digest.digest()));
   }
 

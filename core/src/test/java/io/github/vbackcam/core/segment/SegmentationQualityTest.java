@@ -43,7 +43,7 @@ class SegmentationQualityTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       // model, floor lucia, floor rollerblade, frame step (rvm is recurrent: every frame, in order)
-      // measured here: selfie 0.832 / 0.418, meet 0.794 / 0.253, rvm 0.846 / 0.567,
+      // measured here: selfie 0.832 / 0.401, meet 0.797 / 0.256, rvm 0.846 / 0.548,
       // bodypix float-050 0.771 / 0.756, quant2-075 0.787 / 0.772
       "selfie, 0.80, 0.38, 3",
       "meet, 0.76, 0.22, 3",

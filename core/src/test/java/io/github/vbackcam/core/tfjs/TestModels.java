@@ -32,16 +32,25 @@ final class TestModels {
         .resolve("model-stride16.json"), "BodyPix topology " + variant);
   }
 
-  /** selfie and meet are bundled (target/classes), rvm is test-only (target/models/rvm); fetch-models puts them. */
+  /** selfie is bundled (target/classes); meet and rvm are test-only (target/models/NAME); fetch-models puts them. */
   static Path npmModel(String name) {
     String testModels = System.getProperty("vbackcam.testModels");
     if (testModels == null) {
       throw new AssertionError("system property vbackcam.testModels is not set (core/pom.xml sets it)");
     }
-    Path json = name.equals("rvm")
-        ? Path.of(testModels, "rvm", "rvm.json")
+    Path json = !name.equals("selfie")
+        ? Path.of(testModels, name, name + ".json")
         : Path.of(testModels).getParent().resolve("classes/io/github/vbackcam/core/models").resolve(name + ".json");
     return require(json, "model " + name + " (installed by core/src/build/fetch-models in generate-resources)");
+  }
+
+  /** src/test/resources/tfjs/synthetic: every rewrite the real models do not need; see generate.py there. */
+  static Path synthetic() {
+    try {
+      return Path.of(TestModels.class.getResource("/tfjs/synthetic/model.json").toURI());
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      throw new AssertionError("test resource /tfjs/synthetic/model.json is missing", e);
+    }
   }
 
   static Path image() {

@@ -82,8 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
     private final long rssEvery;
     private final List<long[]> steps = new ArrayList<>();
     private final Map<Long, Double> rss = new LinkedHashMap<>();
+    private final OperatingSystemMXBean os =
+        (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private long firstEnd;
     private long lastEnd;
+    private long firstCpu;
+    private long lastCpu;
     private VideoSize frameSize;
 
     Recorder(long rssEvery) {
@@ -98,11 +102,14 @@ public final class BenchCommand implements Callable<Integer> {
       }
       steps.add(t);
       long now = System.nanoTime();
+      long cpu = os.getProcessCpuTime();
       if (firstEnd == 0) {
         firstEnd = now;
+        firstCpu = cpu;
         frameSize = new VideoSize(frame.width(), frame.height());
       }
       lastEnd = now;
+      lastCpu = cpu;
       if (rssEvery > 0 && steps.size() % rssEvery == 0) {
         rss.put((long) steps.size(), Memory.rssMb());
       }
@@ -119,6 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
       field(sb, "fps", num(steadyFps));
       field(sb, "wallSeconds", num(wallNanos / 1e9));
       field(sb, "cpuMsPerFrame", num(cpuNanos / 1e6 / Math.max(1, n)));
+      // The same without model loading and warm-up: CPU time between the first and the last frame written.
+      field(sb, "steadyCpuMsPerFrame", num(n > 1 ? (lastCpu - firstCpu) / 1e6 / (n - 1) : 0));
       field(sb, "cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
       field(sb, "peakRssMb", num(Memory.peakRssMb()));
       StringBuilder samples = new StringBuilder("{");

