@@ -63,10 +63,8 @@ class LiveServiceTest {
   @BeforeAll
   static void startBusAndService() throws Exception {
     Path video = sharedFile("data/videos/davis2016_lucia_854x480_24fps.mp4");
-    requireTool("dbus-daemon", "dbus");
-    requireTool("busctl", "systemd");
-    requireTool("dbus-send", "dbus-bin");
-    requireTool("dbus-monitor", "dbus-bin");
+    installMissingTools(Map.of("dbus-daemon", "dbus-daemon", "busctl", "systemd", "dbus-send", "dbus-bin",
+        "dbus-monitor", "dbus-bin"));
     dir = Files.createTempDirectory("vbackcam-live");
     bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -399,13 +397,34 @@ class LiveServiceTest {
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  private static void requireTool(String tool, String debianPackage) {
-    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(d, tool))) {
-        return;
+  /**
+   * The test command installs what it needs, like rpm/test: missing tools are installed with apt-get when running as
+   * root; a tool still missing afterwards fails the test (never a skip).
+   */
+  private static void installMissingTools(Map<String, String> toolToPackage) throws Exception {
+    List<String> packages = toolToPackage.entrySet().stream().filter(e -> !onPath(e.getKey()))
+        .map(Map.Entry::getValue).distinct().sorted().toList();
+    if (!packages.isEmpty() && onPath("apt-get") && "root".equals(System.getProperty("user.name"))) {
+      List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+      cmd.addAll(packages);
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).inheritIO();
+      pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+      pb.start().waitFor(600, TimeUnit.SECONDS);
+    }
+    for (var e : toolToPackage.entrySet()) {
+      if (!onPath(e.getKey())) {
+        fail(e.getKey() + " is missing and could not be installed: apt-get install " + e.getValue());
       }
     }
-    fail(tool + " is missing: install the '" + debianPackage + "' package (apt-get install " + debianPackage + ")");
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path sharedFile(String relative) {
