@@ -11,6 +11,7 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.Frames;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.Segmenter;
 import java.io.IOException;
@@ -52,11 +53,15 @@ class LiveEngineTest {
     return engine;
   }
 
+  private final long liveFramesBefore = FrameLeakDetector.liveFrames();
+
   @AfterEach
-  void closeEngine() throws IOException {
+  void closeEngineAndCheckForLeaks() throws IOException {
     if (engine != null) {
       engine.close();
     }
+    assertEquals(liveFramesBefore, FrameLeakDetector.liveFrames(), "frames left alive after close: "
+        + FrameLeakDetector.liveAllocations());
   }
 
   @Test
