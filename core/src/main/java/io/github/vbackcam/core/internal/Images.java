@@ -5,6 +5,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.pyrDown;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.VideoSize;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -39,6 +41,13 @@ public final class Images {
         half.close();
       }
     }
+  }
+
+  /** A new frame of {@code size} holding {@code src} scaled to cover it: what every source hands on. */
+  public static Frame coverFrame(Mat src, VideoSize size, long sequence) {
+    Frame frame = Frame.allocate(size.width(), size.height(), sequence, System.nanoTime());
+    cover(src, frame.image());
+    return frame;
   }
 
   /**

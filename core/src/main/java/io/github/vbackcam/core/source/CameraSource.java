@@ -100,9 +100,7 @@ public final class CameraSource implements FrameSource {
       throw new IOException("camera " + device + " stopped delivering frames");
     }
     Mat pixels = converter.convert(grabbed);
-    Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence++, System.nanoTime());
-    Images.cover(pixels, frame.image());
-    return frame;
+    return Images.coverFrame(pixels, outputSize, sequence++);
   }
 
   @Override

@@ -36,9 +36,7 @@ public final class ImageSource implements FrameSource {
     if (count > 0 && sequence >= count) {
       return null;
     }
-    Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence++, System.nanoTime());
-    Images.cover(image, frame.image());
-    return frame;
+    return Images.coverFrame(image, outputSize, sequence++);
   }
 
   @Override

@@ -69,9 +69,7 @@ public final class VideoFileSource implements FrameSource {
         return null;
       }
       Mat pixels = converter.convert(decoded);
-      Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence++, System.nanoTime());
-      Images.cover(pixels, frame.image());
-      return frame;
+      return Images.coverFrame(pixels, outputSize, sequence++);
     } catch (FrameGrabber.Exception e) {
       throw new IOException("decoding " + path + " failed: " + e.getMessage(), e);
     }
