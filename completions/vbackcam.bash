@@ -9,7 +9,12 @@ _vbackcam_ctl()
     fi
     case $prev in
         background) _filedir ;;
+        pause) mapfile -t COMPREPLY < <(compgen -W '--hold' -- "$cur") ;;
         mode) mapfile -t COMPREPLY < <(compgen -W 'image video blur color none' -- "$cur") ;;
+        model)
+            mapfile -t COMPREPLY < <(compgen -W 'selfie meet rvm bodypix' -- "$cur")
+            [[ $cur == */* || $cur == .* ]] && _filedir json
+            ;;
     esac
 }
 
@@ -32,8 +37,17 @@ _vbackcam()
             ;;
         run)
             case $prev in
-                --camera | --output) _filedir ;;
-                *) mapfile -t COMPREPLY < <(compgen -W '--camera --output --help' -- "$cur") ;;
+                --camera | --output | --config | --stats) _filedir ;;
+                --model) mapfile -t COMPREPLY < <(compgen -W 'selfie meet rvm bodypix' -- "$cur") ;;
+                --size) ;;
+                *) mapfile -t COMPREPLY < <(compgen -W '--camera --output --config --size --model --stats --help' \
+                       -- "$cur") ;;
+            esac
+            ;;
+        doctor)
+            case $prev in
+                --output) _filedir ;;
+                *) mapfile -t COMPREPLY < <(compgen -W '--output --help' -- "$cur") ;;
             esac
             ;;
         render | segment | bench)

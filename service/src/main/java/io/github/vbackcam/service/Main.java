@@ -4,6 +4,9 @@ import io.github.vbackcam.service.cli.BenchCommand;
 import io.github.vbackcam.service.cli.ModelsCommand;
 import io.github.vbackcam.service.cli.RenderCommand;
 import io.github.vbackcam.service.cli.SegmentCommand;
+import io.github.vbackcam.service.ctl.CtlCommand;
+import io.github.vbackcam.service.daemon.RunCommand;
+import io.github.vbackcam.service.doctor.DoctorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
 /** The {@code vbackcam} program: the service and its command line. */
 @Command(name = "vbackcam", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Virtual-background camera for Linux.",
-    subcommands = {RenderCommand.class, SegmentCommand.class, BenchCommand.class, ModelsCommand.class})
+    subcommands = {RenderCommand.class, SegmentCommand.class, BenchCommand.class, ModelsCommand.class,
+        RunCommand.class, CtlCommand.class, DoctorCommand.class})
 public final class Main implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

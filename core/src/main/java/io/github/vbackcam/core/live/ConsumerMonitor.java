@@ -1,0 +1,92 @@
+package io.github.vbackcam.core.live;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.IntConsumer;
+
+/**
+ * Tells the live engine how many apps are reading the virtual camera, so it can close the real camera while no one
+ * is. Implementations report the current count once when started and again on every change.
+ */
+public interface ConsumerMonitor extends AutoCloseable {
+
+  /** How consumers are detected, for the log and the status: users need to know why the camera stays on. */
+  String mode();
+
+  /** Starts reporting; {@code onChange} gets the count from a monitor thread. */
+  void start(IntConsumer onChange);
+
+  @Override
+  void close();
+
+  /** Always one consumer: for file outputs and drivers without client-usage events. */
+  static ConsumerMonitor alwaysWatched(String mode) {
+    return new ConsumerMonitor() {
+      @Override
+      public String mode() {
+        return mode;
+      }
+
+      @Override
+      public void start(IntConsumer onChange) {
+        onChange.accept(1);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * A fake for tests and the benchmark ({@code VBACKCAM_FAKE_CONSUMERS=FILE}): the count is the number written in
+   * {@code file} (a missing or empty file counts as one), read every 100 ms.
+   */
+  static ConsumerMonitor fromFile(Path file) {
+    return new ConsumerMonitor() {
+      private volatile boolean closed;
+
+      @Override
+      public String mode() {
+        return "fake: consumer count read from " + file;
+      }
+
+      @Override
+      public void start(IntConsumer onChange) {
+        int first = read();
+        onChange.accept(first);
+        Thread t = new Thread(() -> {
+          int last = first;
+          while (!closed) {
+            int now = read();
+            if (now != last) {
+              onChange.accept(now);
+              last = now;
+            }
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        }, "vbackcam-fake-consumers");
+        t.setDaemon(true);
+        t.start();
+      }
+
+      private int read() {
+        try {
+          String text = Files.readString(file).trim();
+          return text.isEmpty() ? 1 : Integer.parseInt(text);
+        } catch (IOException | NumberFormatException e) {
+          return 1;
+        }
+      }
+
+      @Override
+      public void close() {
+        closed = true;
+      }
+    };
+  }
+}

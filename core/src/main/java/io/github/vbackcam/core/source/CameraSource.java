@@ -1,0 +1,180 @@
+package io.github.vbackcam.core.source;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.FrameSource;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.Images;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A V4L2 webcam, read through FFmpeg's {@code video4linux2} input. It asks for the configured format (MJPEG
+ * 1280x720 at 30 fps by default, which USB cameras deliver at full rate) and falls back to whatever the camera offers
+ * when that is refused. Frames are scaled to cover the output size.
+ */
+public final class CameraSource implements FrameSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CameraSource.class);
+
+  /** What to ask the camera for. */
+  public record Request(String inputFormat, VideoSize size, double frameRate) {
+    public static final Request DEFAULT = new Request("mjpeg", new VideoSize(1280, 720), 30);
+  }
+
+  private final String device;
+  private final FFmpegFrameGrabber grabber;
+  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private final VideoSize outputSize;
+  private long sequence;
+
+  public CameraSource(String device, Request request, VideoSize outputSize) throws IOException {
+    this.device = device;
+    if (!Files.exists(Path.of(device))) {
+      throw new IOException("camera " + device + " does not exist (unplugged?)");
+    }
+    FFmpegFrameGrabber opened;
+    try {
+      opened = start(device, request, true);
+    } catch (FrameGrabber.Exception first) {
+      LOG.info("camera {} refused {} {}@{}: {}; taking its default format", device, request.inputFormat(),
+          request.size(), request.frameRate(), first.getMessage());
+      try {
+        opened = start(device, request, false);
+      } catch (FrameGrabber.Exception e) {
+        throw new IOException("cannot open camera " + device + ": " + e.getMessage()
+            + " (busy in another app, or not a capture device?)", e);
+      }
+    }
+    this.grabber = opened;
+    this.outputSize = outputSize != null
+        ? outputSize
+        : new VideoSize(grabber.getImageWidth(), grabber.getImageHeight()).evenWidth();
+    LOG.info("camera {}: {}x{} at {} fps", device, grabber.getImageWidth(), grabber.getImageHeight(),
+        grabber.getFrameRate());
+  }
+
+  private static FFmpegFrameGrabber start(String device, Request request, boolean negotiate)
+      throws FrameGrabber.Exception {
+    FFmpegFrameGrabber g = new FFmpegFrameGrabber(device);
+    g.setFormat("video4linux2");
+    g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    if (negotiate) {
+      if (request.inputFormat() != null && !request.inputFormat().isBlank()) {
+        g.setOption("input_format", request.inputFormat());
+      }
+      g.setImageWidth(request.size().width());
+      g.setImageHeight(request.size().height());
+      g.setFrameRate(request.frameRate());
+    }
+    try {
+      g.start();
+      return g;
+    } catch (FrameGrabber.Exception e) {
+      g.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Frame read() throws IOException {
+    org.bytedeco.javacv.Frame grabbed;
+    try {
+      grabbed = grabber.grabImage();
+    } catch (FrameGrabber.Exception e) {
+      throw new IOException("camera " + device + " failed: " + e.getMessage(), e);
+    }
+    if (grabbed == null) {
+      throw new IOException("camera " + device + " stopped delivering frames");
+    }
+    Mat pixels = converter.convert(grabbed);
+    Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence++, System.nanoTime());
+    Images.cover(pixels, frame.image());
+    return frame;
+  }
+
+  @Override
+  public VideoSize size() {
+    return outputSize;
+  }
+
+  @Override
+  public double frameRate() {
+    double rate = grabber.getFrameRate();
+    return rate > 0 && rate < 1000 ? rate : 30;
+  }
+
+  @Override
+  public String describe() {
+    return device;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      grabber.close();
+    } catch (FrameGrabber.Exception e) {
+      throw new IOException("closing camera " + device + " failed: " + e.getMessage(), e);
+    } finally {
+      converter.close();
+    }
+  }
+
+  /**
+   * The first real capture device under {@code sysClass} (normally {@code /sys/class/video4linux}), as a
+   * {@code /dev} path: v4l2loopback devices (virtual, so never a camera) and secondary nodes (UVC metadata, index
+   * above 0) are skipped.
+   */
+  public static Optional<String> find(Path sysClass) {
+    if (!Files.isDirectory(sysClass)) {
+      return Optional.empty();
+    }
+    List<Path> nodes = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(sysClass)) {
+      entries.filter(p -> p.getFileName().toString().matches("video\\d+")).forEach(nodes::add);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    nodes.sort(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(5))));
+    for (Path node : nodes) {
+      if (isLoopback(node) || !firstIndex(node)) {
+        continue;
+      }
+      return Optional.of("/dev/" + node.getFileName());
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a {@code /sys/class/video4linux/videoN} entry is a v4l2loopback device (virtual, no parent bus). */
+  public static boolean isLoopback(Path node) {
+    try {
+      String real = node.toRealPath().toString();
+      if (real.contains("/virtual/")) {
+        return true;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return !Files.exists(node.resolve("device"));
+  }
+
+  private static boolean firstIndex(Path node) {
+    try {
+      return Files.readString(node.resolve("index")).trim().equals("0");
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,299 @@
+package io.github.vbackcam.core.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.FrameSink;
+import io.github.vbackcam.core.FrameSource;
+import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.segment.Segmenter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live engine with fakes on every side: a blue camera that counts opens and closes, a segmenter that finds no
+ * person (so the whole frame is background), consumer events the test fires, and a sink that records what it got.
+ */
+class LiveEngineTest {
+
+  private static final VideoSize SIZE = new VideoSize(64, 36);
+
+  private final FakeCamera camera = new FakeCamera();
+  private final FakeConsumers consumers = new FakeConsumers();
+  private final RecordingSink sink = new RecordingSink();
+  private LiveEngine engine;
+
+  private LiveEngine start(int initialConsumers) throws IOException {
+    consumers.count = initialConsumers;
+    engine = new LiveEngine(camera, sink, SIZE, consumers, name -> {
+      if (name.equals("bad")) {
+        throw new IOException("model 'bad' is broken");
+      }
+      return new NoPersonSegmenter(name);
+    }, MaskSettings.STILL, 5);
+    engine.prepare(BackgroundSpec.color("#ff0000"), "fake");
+    engine.start();
+    return engine;
+  }
+
+  @AfterEach
+  void closeEngine() throws IOException {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  @Test
+  void framesGetTheBackgroundWhileSomeoneWatches() throws Exception {
+    start(1);
+    await("running", () -> engine.status().state() == LiveState.RUNNING);
+    await("a red frame", () -> sink.last().equals("red"));
+    assertTrue(engine.status().fps() >= 0);
+  }
+
+  @Test
+  void noConsumerClosesTheCameraAndKeepsTheDeviceFedUntilOneComesBack() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    consumers.fire(0);
+    await("idle", () -> engine.status().state() == LiveState.IDLE_NO_CONSUMER);
+    await("camera closed", () -> camera.open.get() == 0);
+    int opensBefore = camera.opens.get();
+    int written = sink.count();
+    Thread.sleep(1200);
+    assertTrue(sink.count() - written >= 1, "no placeholder within 1.2 s while idle");
+    assertEquals("placeholder", sink.last());
+    assertEquals(opensBefore, camera.opens.get(), "the camera was reopened while no one watched");
+    long resumed = System.nanoTime();
+    consumers.fire(1);
+    await("running again", () -> engine.status().state() == LiveState.RUNNING);
+    await("a red frame again", () -> sink.last().equals("red"));
+    assertTrue(System.nanoTime() - resumed < 1_000_000_000L, "resumed too slowly");
+  }
+
+  @Test
+  void aVanishedCameraShowsThePlaceholderAndRecoversByItself() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    camera.broken.set(true);
+    await("camera-lost", () -> engine.status().state() == LiveState.CAMERA_LOST);
+    assertTrue(engine.status().detail().contains("unplugged"), engine.status().detail());
+    await("placeholder", () -> sink.last().equals("placeholder"));
+    camera.broken.set(false);
+    await("running again", () -> engine.status().state() == LiveState.RUNNING);
+    await("a red frame again", () -> sink.last().equals("red"));
+  }
+
+  @Test
+  void pauseClosesTheCameraUntilResume() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    engine.pause();
+    await("paused", () -> engine.status().state() == LiveState.PAUSED);
+    await("camera closed", () -> camera.open.get() == 0);
+    engine.resume();
+    await("a red frame again", () -> sink.last().equals("red"));
+  }
+
+  @Test
+  void aBadModelIsRejectedAndTheOldOneStays() throws Exception {
+    start(1);
+    IOException e = assertThrows(IOException.class, () -> engine.setModel("bad"));
+    assertEquals("model 'bad' is broken", e.getMessage());
+    assertEquals("fake", engine.status().model());
+    await("a red frame", () -> sink.last().equals("red"));
+  }
+
+  @Test
+  void modeNonePassesTheCameraThroughAndBackgroundsSwapWithoutRestart() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    int opens = camera.opens.get();
+    engine.setBackground(BackgroundSpec.none());
+    await("the camera's blue", () -> sink.last().equals("blue"));
+    engine.setBackground(BackgroundSpec.color("#00ff00"));
+    await("green", () -> sink.last().equals("green"));
+    assertEquals(opens, camera.opens.get(), "the camera was reopened for a background change");
+  }
+
+  @Test
+  void closeStopsWithinASecondAndReleasesEverything() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    long t = System.nanoTime();
+    engine.close();
+    engine = null;
+    assertTrue(System.nanoTime() - t < 1_000_000_000L, "close took more than a second");
+    assertEquals(0, camera.open.get());
+    assertTrue(sink.closed);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not reached within 5 s: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** A blue camera at about 50 fps; "unplugging" it makes reads and opens fail. */
+  static final class FakeCamera implements LiveEngine.Camera {
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger opens = new AtomicInteger();
+    final AtomicBoolean broken = new AtomicBoolean();
+
+    @Override
+    public FrameSource open() throws IOException {
+      if (broken.get()) {
+        throw new IOException("camera /dev/fake is unplugged");
+      }
+      opens.incrementAndGet();
+      open.incrementAndGet();
+      return new FrameSource() {
+        private long sequence;
+
+        @Override
+        public Frame read() throws IOException {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+          }
+          if (broken.get()) {
+            throw new IOException("camera /dev/fake is unplugged");
+          }
+          Frame f = Frames.solid(SIZE.width(), SIZE.height(), 255, 0, 0);
+          return f;
+        }
+
+        @Override
+        public VideoSize size() {
+          return SIZE;
+        }
+
+        @Override
+        public double frameRate() {
+          return 50;
+        }
+
+        @Override
+        public String describe() {
+          return "/dev/fake";
+        }
+
+        @Override
+        public void close() {
+          open.decrementAndGet();
+        }
+      };
+    }
+
+    @Override
+    public String describe() {
+      return "/dev/fake";
+    }
+  }
+
+  /** Consumer events fired by the test. */
+  static final class FakeConsumers implements ConsumerMonitor {
+    volatile int count;
+    private volatile IntConsumer listener;
+
+    @Override
+    public String mode() {
+      return "fake";
+    }
+
+    @Override
+    public void start(IntConsumer onChange) {
+      listener = onChange;
+      onChange.accept(count);
+    }
+
+    void fire(int n) {
+      count = n;
+      listener.accept(n);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Background everywhere. */
+  static final class NoPersonSegmenter implements Segmenter {
+    private final Mat probability = new Mat(8, 8, opencv_core.CV_8UC1, new Scalar(0));
+    private final String name;
+
+    NoPersonSegmenter(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Mat segment(Frame frame) {
+      return probability;
+    }
+
+    @Override
+    public String describe() {
+      return name;
+    }
+
+    @Override
+    public void close() {
+      probability.close();
+    }
+  }
+
+  /** Remembers the colour of each written frame's centre: red, green, blue, placeholder or other. */
+  static final class RecordingSink implements FrameSink {
+    private final List<String> colours = new ArrayList<>();
+    volatile boolean closed;
+
+    @Override
+    public synchronized void write(Frame frame) {
+      int[] bgr = Frames.pixel(frame.image(), 2, 2);
+      String c = bgr[0] > 200 && bgr[1] < 50 && bgr[2] < 50 ? "blue"
+          : bgr[2] > 200 && bgr[0] < 50 && bgr[1] < 50 ? "red"
+          : bgr[1] > 200 && bgr[0] < 50 && bgr[2] < 50 ? "green"
+          : bgr[0] == 40 && bgr[1] == 40 && bgr[2] == 40 ? "placeholder" : "other";
+      colours.add(c);
+    }
+
+    synchronized String last() {
+      return colours.isEmpty() ? "" : colours.get(colours.size() - 1);
+    }
+
+    synchronized int count() {
+      return colours.size();
+    }
+
+    @Override
+    public String describe() {
+      return "recording";
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+}

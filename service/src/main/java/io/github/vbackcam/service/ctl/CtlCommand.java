@@ -1,0 +1,216 @@
+package io.github.vbackcam.service.ctl;
+
+import io.github.vbackcam.service.dbus.Control1;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vbackcam ctl} (installed as {@code vbackcamctl}): a thin client of the service's D-Bus API on the session
+ * bus. It uses only the interface definition, never the engine.
+ */
+@Command(name = "ctl", mixinStandardHelpOptions = true,
+    description = "Controls the running camera service over D-Bus (also installed as vbackcamctl).",
+    subcommands = {CtlCommand.Background.class, CtlCommand.Blur.class, CtlCommand.Color.class,
+        CtlCommand.Mode.class, CtlCommand.Model.class, CtlCommand.Pause.class, CtlCommand.Resume.class,
+        CtlCommand.Reload.class, CtlCommand.Status.class})
+public final class CtlCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** One call on the service; a D-Bus error becomes the command's one-line error and exit status 1. */
+  interface Call {
+    void on(Control1 control, Properties properties) throws DBusException;
+  }
+
+  static int call(CommandSpec spec, Call call) {
+    quietTransportLog();
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    try (DBusConnection bus = io.github.vbackcam.service.dbus.SessionBus.connect()) {
+      Control1 control = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Control1.class);
+      Properties props = bus.getRemoteObject(Control1.BUS_NAME, Control1.OBJECT_PATH, Properties.class);
+      call.on(control, props);
+      return 0;
+    } catch (DBusExecutionException e) {
+      err.println("vbackcamctl: " + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (DBusException | java.io.IOException e) {
+      err.println("vbackcamctl: cannot reach the vbackcam service on the session bus: " + e.getMessage()
+          + " (is it running? systemctl --user start vbackcam)");
+      err.flush();
+      return 1;
+    }
+  }
+
+  /** dbus-java logs its transport choice at info level; a command-line client prints only its answer. */
+  private static void quietTransportLog() {
+    if (org.slf4j.LoggerFactory.getLogger("org.freedesktop") instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
+  @Command(name = "background", description = "Show an image or looped video behind you.")
+  static final class Background implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      String path = file.toAbsolutePath().toString();
+      return CtlCommand.call(spec, (c, p) -> c.SetBackground(path));
+    }
+  }
+
+  @Command(name = "blur", description = "Blur your real background.")
+  static final class Blur implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RADIUS", description = "1-200")
+    long radius;
+
+    @Override
+    public Integer call() {
+      if (radius < 0 || radius > 0xffffffffL) {
+        spec.commandLine().getErr().println("vbackcamctl: blur radius " + radius + " is out of range 1-200");
+        spec.commandLine().getErr().flush();
+        return 2;
+      }
+      return CtlCommand.call(spec, (c, p) -> c.SetBlur(new UInt32(radius)));
+    }
+  }
+
+  @Command(name = "color", description = "A solid colour background.")
+  static final class Color implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "#RRGGBB")
+    String color;
+
+    @Override
+    public Integer call() {
+      return CtlCommand.call(spec, (c, p) -> c.SetColor(color));
+    }
+  }
+
+  @Command(name = "mode", description = "image, video, blur, color or none (none: no effect).")
+  static final class Mode implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODE")
+    String mode;
+
+    @Override
+    public Integer call() {
+      return CtlCommand.call(spec, (c, p) -> c.SetMode(mode));
+    }
+  }
+
+  @Command(name = "model", description = "selfie, meet, rvm, bodypix, or the path of a TF.js model.json.")
+  static final class Model implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL")
+    String model;
+
+    @Override
+    public Integer call() {
+      String name = model.contains("/") ? Path.of(model).toAbsolutePath().toString() : model;
+      return CtlCommand.call(spec, (c, p) -> c.SetModel(name));
+    }
+  }
+
+  @Command(name = "pause", description = "Close the camera and show a 'paused' picture.")
+  static final class Pause implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Option(names = "--hold",
+        description = "Pause only while this command runs (until Ctrl-C); the pause ends if it is killed.")
+    boolean hold;
+
+    @Override
+    public Integer call() {
+      if (!hold) {
+        return CtlCommand.call(spec, (c, p) -> c.Pause());
+      }
+      return CtlCommand.call(spec, (c, p) -> {
+        c.Hold(Map.of());
+        spec.commandLine().getOut().println("camera paused while this runs; Ctrl-C to resume");
+        spec.commandLine().getOut().flush();
+        try {
+          Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+  }
+
+  @Command(name = "resume", description = "End a pause.")
+  static final class Resume implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return CtlCommand.call(spec, (c, p) -> c.Resume());
+    }
+  }
+
+  @Command(name = "reload", description = "Read the configuration files again and reopen the camera.")
+  static final class Reload implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return CtlCommand.call(spec, (c, p) -> c.Reload());
+    }
+  }
+
+  @Command(name = "status", description = "Show the service's state, effect, frame rate and latency.")
+  static final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return CtlCommand.call(spec, (c, p) -> {
+        Map<String, Variant<?>> all = new TreeMap<>(p.GetAll(Control1.INTERFACE));
+        for (var e : all.entrySet()) {
+          Object v = e.getValue().getValue();
+          String text = v instanceof Object[] a ? String.join(", ", java.util.Arrays.stream(a)
+              .map(String::valueOf).toList()) : v instanceof java.util.List<?> l
+              ? String.join(", ", l.stream().map(String::valueOf).toList()) : String.valueOf(v);
+          spec.commandLine().getOut().println(e.getKey() + ": " + text);
+        }
+        spec.commandLine().getOut().flush();
+      });
+    }
+  }
+}

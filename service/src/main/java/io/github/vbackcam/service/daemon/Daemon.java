@@ -1,0 +1,424 @@
+package io.github.vbackcam.service.daemon;
+
+import io.github.vbackcam.core.FrameSink;
+import io.github.vbackcam.core.FrameSource;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.device.ComputeDevice;
+import io.github.vbackcam.core.device.DeviceProbe;
+import io.github.vbackcam.core.live.ConsumerMonitor;
+import io.github.vbackcam.core.live.LiveEngine;
+import io.github.vbackcam.core.live.LiveStatus;
+import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.segment.ModelCatalog;
+import io.github.vbackcam.core.sink.LoopbackSink;
+import io.github.vbackcam.core.sink.VideoFileSink;
+import io.github.vbackcam.core.source.CameraSource;
+import io.github.vbackcam.core.source.PacedSource;
+import io.github.vbackcam.core.source.Sources;
+import io.github.vbackcam.service.Defaults;
+import io.github.vbackcam.service.Errors;
+import io.github.vbackcam.service.Main;
+import io.github.vbackcam.service.config.ConfigFiles;
+import io.github.vbackcam.service.config.Settings;
+import io.github.vbackcam.service.dbus.ControlObject;
+import io.github.vbackcam.service.dbus.Controls;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The camera service: settings, the live engine, and the D-Bus object that controls it. D-Bus and configuration
+ * stay here; the engine in core knows nothing of them.
+ */
+public final class Daemon implements Controls, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** What the command line adds on top of the configuration files. */
+  public record Options(List<Path> configFiles, Path stateFile, Map<String, String> overrides, Path statsFile) {}
+
+  private final Options options;
+  private final Settings settings;
+  private final ComputeDevice device;
+  private final ModelCatalog catalog;
+  private final LiveEngine engine;
+  private final FrameSink output;
+  private volatile String cameraSpec;
+  private volatile String cameraShown;
+  private DBusConnection bus;
+  private ControlObject object;
+  private ScheduledExecutorService ticker;
+
+  public Daemon(Options options) throws IOException {
+    this.options = options;
+    this.settings = load(options, true);
+    this.device = DeviceProbe.probe();
+    this.catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session());
+    this.cameraSpec = settings.get("camera");
+    this.cameraShown = describeCamera(cameraSpec);
+    VideoSize size = settings.size("size");
+    String out = Settings.expandHomePublic(settings.get("output"));
+    ConsumerMonitor consumers;
+    if (isFileOutput(out)) {
+      if (!Sources.extension(Path.of(out)).equals("y4m")) {
+        throw new IllegalArgumentException("output '" + out + "' is a regular file: give it the .y4m extension"
+            + " (the service writes Y4M to files)");
+      }
+      output = new VideoFileSink(Path.of(out), size, settings.number("camera-fps"));
+      consumers = ConsumerMonitor.alwaysWatched("always on: the output is a file");
+    } else {
+      LoopbackSink loopback = new LoopbackSink(out, size);
+      output = loopback;
+      consumers = loopback.consumerMonitor();
+    }
+    String fake = System.getenv("VBACKCAM_FAKE_CONSUMERS");
+    if (fake != null && !fake.isBlank()) {
+      consumers.close();
+      consumers = ConsumerMonitor.fromFile(Path.of(fake));
+    }
+    MaskSettings mask = MaskSettings.VIDEO.withThreshold(settings.number("threshold"))
+        .withFeather(settings.number("feather")).withSmoothing(settings.number("smoothing"));
+    engine = new LiveEngine(new Camera(), output, size, consumers, catalog::open, mask,
+        settings.number("placeholder-fps"));
+  }
+
+  private static boolean isFileOutput(String out) {
+    Path p = Path.of(out);
+    return !out.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
+  }
+
+  /** Defaults, then each configuration file, then the remembered choices, then the command line. */
+  private static Settings load(Options options, boolean withState) throws IOException {
+    Settings s = new Settings();
+    for (Path f : options.configFiles()) {
+      ConfigFiles.apply(f, s);
+    }
+    if (withState) {
+      try {
+        ConfigFiles.apply(options.stateFile(), s);
+      } catch (ConfigFiles.ConfigException e) {
+        LOG.warn("ignoring the remembered choices: {}", e.getMessage());
+      }
+    }
+    for (Map.Entry<String, String> e : options.overrides().entrySet()) {
+      try {
+        s.set(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("--" + e.getKey() + ": " + ex.getMessage());
+      }
+    }
+    return s;
+  }
+
+  /** Loads the model and background, starts frames, then takes the bus name (the unit is ready from then on). */
+  public void start() throws Exception {
+    BackgroundSpec background;
+    try {
+      background = settings.background(Defaults.defaultBackground());
+      background.open().close();
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("background {}: {}; using the first bundled one", settings.get("mode"), Errors.describe(e));
+      background = BackgroundSpec.image(Defaults.defaultBackground());
+      settings.remember(background);
+    }
+    engine.prepare(background, settings.get("model"));
+    engine.start();
+    bus = io.github.vbackcam.service.dbus.SessionBus.connect();
+    object = new ControlObject(this);
+    object.export(bus);
+    LOG.info("on the session bus as {}", io.github.vbackcam.service.dbus.Control1.BUS_NAME);
+    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vbackcam-status");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void tick() {
+    try {
+      object.publishChanges();
+      if (options.statsFile() != null) {
+        writeStats();
+      }
+    } catch (RuntimeException | IOException e) {
+      LOG.warn("status update failed: {}", e.getMessage());
+    }
+  }
+
+  private void writeStats() throws IOException {
+    LiveStatus s = engine.status();
+    long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+    String text = String.format(Locale.ROOT, "state=%s%nfps=%.2f%nlatency_median_ms=%.2f%nlatency_p99_ms=%.2f%n"
+        + "frames=%d%ndrops=%d%nconsumers=%d%ncpu_nanos=%d%nwall_nanos=%d%n", s.state().label(), s.fps(),
+        s.latencyMs(), s.latencyP99Ms(), s.framesWritten(), s.drops(), s.consumers(), cpu, System.nanoTime());
+    Path tmp = options.statsFile().resolveSibling(options.statsFile().getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, options.statsFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  // --- the camera ---------------------------------------------------------------------------------------------
+
+  private final class Camera implements LiveEngine.Camera {
+    @Override
+    public FrameSource open() throws IOException {
+      String spec = cameraSpec;
+      VideoSize size = settings.size("size");
+      if (spec.equals("auto")) {
+        var found = CameraSource.find(Path.of("/sys/class/video4linux"));
+        if (found.isEmpty()) {
+          Path sample = Defaults.sample();
+          if (!sample.toString().equals(cameraShown)) {
+            LOG.info("no camera found: showing the bundled sample portrait {} as the camera", sample);
+          }
+          cameraShown = sample.toString();
+          return new PacedSource(sample, size, settings.number("still-fps"));
+        }
+        cameraShown = found.get();
+        return openDevice(found.get(), size);
+      }
+      String path = Settings.expandHomePublic(spec);
+      cameraShown = path;
+      if (Files.isRegularFile(Path.of(path))) {
+        return new PacedSource(Path.of(path), size, settings.number("still-fps"));
+      }
+      return openDevice(path, size);
+    }
+
+    private FrameSource openDevice(String device, VideoSize size) throws IOException {
+      var request = new CameraSource.Request(settings.get("camera-format"), settings.size("camera-size"),
+          settings.number("camera-fps"));
+      return new CameraSource(device, request, size);
+    }
+
+    @Override
+    public String describe() {
+      return cameraShown;
+    }
+  }
+
+  private static String describeCamera(String spec) {
+    return spec.equals("auto") ? "auto" : Settings.expandHomePublic(spec);
+  }
+
+  // --- Controls: what D-Bus calls -------------------------------------------------------------------------------
+
+  @Override
+  public void setBackground(String path) {
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException("background path is empty");
+    }
+    Path p = Path.of(Settings.expandHomePublic(path)).toAbsolutePath();
+    apply(BackgroundSpec.file(p), "background '" + path + "'");
+  }
+
+  @Override
+  public void setBlur(long radius) {
+    if (radius < 1 || radius > 200) {
+      throw new IllegalArgumentException("blur radius " + radius + " is out of range 1-200");
+    }
+    apply(BackgroundSpec.blur((int) radius), "blur " + radius);
+  }
+
+  @Override
+  public void setColor(String color) {
+    if (color == null || !color.matches("#[0-9a-fA-F]{6}")) {
+      throw new IllegalArgumentException("colour '" + color + "' is not #rrggbb");
+    }
+    apply(BackgroundSpec.color(color), "colour " + color);
+  }
+
+  @Override
+  public void setMode(String mode) {
+    BackgroundSpec.Mode m = BackgroundSpec.Mode.parse(mode); // its message quotes the mode and lists valid ones
+    Settings probe;
+    synchronized (settings) {
+      probe = copyOf(settings);
+    }
+    probe.set("mode", m.label());
+    BackgroundSpec spec;
+    try {
+      if (m == BackgroundSpec.Mode.VIDEO && (probe.get("background").isEmpty()
+          || Sources.isImage(Path.of(probe.get("background"))))) {
+        throw new IllegalArgumentException("mode 'video' needs a video background first: call SetBackground with"
+            + " a video file");
+      }
+      if (m == BackgroundSpec.Mode.IMAGE && !probe.get("background").isEmpty()
+          && !Sources.isImage(Path.of(probe.get("background")))) {
+        probe.set("background", "");
+      }
+      spec = probe.background(Defaults.defaultBackground());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("mode '" + mode + "': " + Errors.describe(e));
+    }
+    apply(spec, "mode '" + mode + "'");
+  }
+
+  private void apply(BackgroundSpec spec, String what) {
+    try {
+      engine.setBackground(spec);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot use " + what + ": " + Errors.describe(e));
+    }
+    synchronized (settings) {
+      settings.remember(spec);
+    }
+    saveState();
+  }
+
+  @Override
+  public void setModel(String model) {
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("model name is empty");
+    }
+    try {
+      engine.setModel(model);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot load model '" + model + "': " + Errors.describe(e));
+    }
+    synchronized (settings) {
+      settings.set("model", model);
+    }
+    saveState();
+  }
+
+  private boolean userPaused;
+  private boolean anyHold;
+
+  @Override
+  public synchronized void pause() {
+    userPaused = true;
+    engine.pause();
+  }
+
+  @Override
+  public synchronized void resume() {
+    userPaused = false;
+    if (!anyHold) {
+      engine.resume();
+    }
+  }
+
+  @Override
+  public synchronized void held(boolean held) {
+    anyHold = held;
+    if (held) {
+      engine.pause();
+    } else if (!userPaused) {
+      engine.resume();
+    }
+  }
+
+  @Override
+  public void reload() {
+    Settings fresh;
+    try {
+      fresh = load(options, false); // the files the user edited win over the remembered choices
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("configuration not reloaded: " + Errors.describe(e));
+    }
+    String model = fresh.get("model");
+    if (!model.equals(settings.get("model"))) {
+      setModel(model);
+    }
+    try {
+      apply(fresh.background(Defaults.defaultBackground()), "the configured background");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(Errors.describe(e));
+    }
+    cameraSpec = fresh.get("camera");
+    engine.restartCamera();
+    LOG.info("configuration reloaded");
+  }
+
+  private void saveState() {
+    try {
+      synchronized (settings) {
+        ConfigFiles.saveState(options.stateFile(), settings);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remember the choice in {}: {}", options.stateFile(), Errors.describe(e));
+    }
+  }
+
+  private static Settings copyOf(Settings s) {
+    Settings copy = new Settings();
+    for (String key : Settings.KEYS) {
+      copy.set(key, s.get(key));
+    }
+    return copy;
+  }
+
+  @Override
+  public Map<String, Object> properties() {
+    LiveStatus s = engine.status();
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("Version", Main.Version.version());
+    BackgroundSpec bg = s.background();
+    p.put("Mode", bg == null ? "" : bg.mode().label());
+    p.put("Background", bg == null ? "" : bg.toString());
+    List<String> backgrounds = new ArrayList<>();
+    try {
+      Defaults.backgrounds().forEach(b -> backgrounds.add(b.toAbsolutePath().toString()));
+    } catch (IOException e) {
+      LOG.debug("cannot list backgrounds", e);
+    }
+    p.put("Backgrounds", backgrounds.toArray(new String[0]));
+    p.put("Model", s.model() == null ? "" : s.model());
+    p.put("Device", device.toString());
+    p.put("State", s.state().label());
+    p.put("StateDetail", s.detail());
+    p.put("Fps", Math.round(s.fps() * 10) / 10.0);
+    p.put("LatencyMs", Math.round(s.latencyMs() * 10) / 10.0);
+    p.put("Consumers", new UInt32(s.consumers()));
+    p.put("ConsumerDetection", s.consumerMode());
+    p.put("Drops", new UInt64(s.drops()));
+    p.put("CameraDevice", s.camera());
+    p.put("OutputDevice", s.output());
+    return p;
+  }
+
+  /** Releases the bus name first (no more calls), then stops frames and frees the engine. */
+  @Override
+  public void close() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+    if (bus != null) {
+      try {
+        bus.releaseBusName(io.github.vbackcam.service.dbus.Control1.BUS_NAME);
+      } catch (Exception e) {
+        LOG.debug("releasing the bus name", e);
+      }
+      bus.disconnect();
+    }
+    try {
+      engine.close();
+    } catch (IOException e) {
+      LOG.warn("closing: {}", e.getMessage());
+    }
+    if (options.statsFile() != null) {
+      try {
+        writeStats();
+      } catch (IOException | RuntimeException ignored) {
+        // The last figures are a convenience.
+      }
+    }
+  }
+}

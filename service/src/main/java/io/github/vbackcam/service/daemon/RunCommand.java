@@ -1,0 +1,86 @@
+package io.github.vbackcam.service.daemon;
+
+import io.github.vbackcam.service.config.ConfigFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vbackcam run}: the camera service, until SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs the camera service: webcam in, background replaced, virtual camera out, controlled over"
+        + " D-Bus (see vbackcamctl).",
+        "Settings come from /etc/vbackcam/vbackcam.conf, then ~/.config/vbackcam/vbackcam.conf, then the"
+            + " remembered choices, then these options."})
+public final class RunCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(names = "--camera", paramLabel = "DEVICE|FILE",
+      description = "Camera device (/dev/videoN), or a video or image file played as a camera (paced, looped)."
+          + " Default: the first camera that is not a v4l2loopback device, else the bundled sample portrait.")
+  String camera;
+
+  @Option(names = "--output", paramLabel = "DEVICE|FILE",
+      description = "v4l2loopback device (default /dev/video20), or a .y4m file.")
+  String output;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "An extra configuration file, read last.")
+  Path config;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Output size (default 1280x720).")
+  String size;
+
+  @Option(names = "--model", paramLabel = "MODEL", description = "Segmentation model (default selfie).")
+  String model;
+
+  @Option(names = "--stats", paramLabel = "FILE",
+      description = "Write frame rate, latency (median, p99), drops and CPU time to FILE every second.")
+  Path stats;
+
+  @Override
+  public Integer call() throws Exception {
+    List<Path> files = new ArrayList<>(ConfigFiles.defaultFiles());
+    if (config != null) {
+      if (!java.nio.file.Files.isRegularFile(config)) {
+        throw new java.nio.file.NoSuchFileException(config.toString(), null, "no such configuration file");
+      }
+      files.add(config);
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    put(overrides, "camera", camera);
+    put(overrides, "output", output);
+    put(overrides, "size", size);
+    put(overrides, "model", model);
+    Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      LOG.info("stopping");
+      daemon.close();
+      stopped.countDown();
+    }, "vbackcam-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      daemon.start();
+    } catch (Exception e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      daemon.close();
+      throw e;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private static void put(Map<String, String> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

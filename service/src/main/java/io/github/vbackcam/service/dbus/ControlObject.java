@@ -1,0 +1,241 @@
+package io.github.vbackcam.service.dbus;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.freedesktop.DBus.Error.Failed;
+import org.freedesktop.DBus.Error.InvalidArgs;
+import org.freedesktop.dbus.DBusCallInfo;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.messages.ExportedObject;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exported object at {@code /io/github/vbackcam}: methods of {@link Control1} and the properties of the
+ * contract, served through our own {@link Properties} implementation (dbus-java 5.2.2's bound properties reply with
+ * bare values, which busctl rejects). Introspection serves the shipped XML.
+ */
+public final class ControlObject implements Control1, Properties {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControlObject.class);
+
+  private final Controls controls;
+  private final Map<String, Object> published = new HashMap<>();
+  private final java.util.Set<String> holders = new java.util.TreeSet<>();
+  private DBusConnection connection;
+
+  public ControlObject(Controls controls) {
+    this.controls = controls;
+  }
+
+  /** Exports the object with the shipped introspection XML, then takes the bus name. */
+  public void export(DBusConnection bus) throws DBusException, java.io.IOException {
+    this.connection = bus;
+    bus.addSigHandler(DBus.NameOwnerChanged.class, this::nameOwnerChanged);
+    bus.exportObject(OBJECT_PATH, this);
+    bus.getObjectTree().add(OBJECT_PATH, new ExportedObject(this, false), Introspection.nodeContents());
+    synchronized (published) {
+      published.putAll(properties());
+    }
+    bus.requestBusName(BUS_NAME);
+  }
+
+  @Override
+  public String getObjectPath() {
+    return OBJECT_PATH;
+  }
+
+  @Override
+  public void SetBackground(String path) {
+    call(() -> controls.setBackground(path));
+  }
+
+  @Override
+  public void SetBlur(UInt32 radius) {
+    call(() -> controls.setBlur(radius.longValue()));
+  }
+
+  @Override
+  public void SetColor(String color) {
+    call(() -> controls.setColor(color));
+  }
+
+  @Override
+  public void SetMode(String mode) {
+    call(() -> controls.setMode(mode));
+  }
+
+  @Override
+  public void SetModel(String model) {
+    call(() -> controls.setModel(model));
+  }
+
+  @Override
+  public void Pause() {
+    call(controls::pause);
+  }
+
+  @Override
+  public void Resume() {
+    call(controls::resume);
+  }
+
+  @Override
+  public void Reload() {
+    call(controls::reload);
+  }
+
+  @Override
+  public void Hold(Map<String, Variant<?>> options) {
+    if (!options.isEmpty()) {
+      throw new InvalidArgs("Hold takes no options yet; got " + String.join(", ", options.keySet()));
+    }
+    String caller = caller();
+    boolean first;
+    synchronized (holders) {
+      holders.add(caller);
+      first = holders.size() == 1;
+    }
+    LOG.info("hold taken by {}", caller);
+    if (first) {
+      call(() -> controls.held(true));
+    } else {
+      publishChanges();
+    }
+  }
+
+  @Override
+  public void Release() {
+    release(caller(), "released");
+  }
+
+  private void release(String caller, String how) {
+    boolean last;
+    synchronized (holders) {
+      if (!holders.remove(caller)) {
+        return;
+      }
+      last = holders.isEmpty();
+    }
+    LOG.info("hold of {} {}", caller, how);
+    if (last) {
+      call(() -> controls.held(false));
+    } else {
+      publishChanges();
+    }
+  }
+
+  /** A client's hold lasts only as long as its bus name. */
+  private void nameOwnerChanged(DBus.NameOwnerChanged signal) {
+    if (signal.newOwner.isEmpty()) {
+      release(signal.name, "ended: the client left the bus");
+    }
+  }
+
+  private static String caller() {
+    DBusCallInfo info = org.freedesktop.dbus.connections.base.AbstractConnectionBase.getCallInfo();
+    if (info == null || info.getSource() == null) {
+      throw new Failed("cannot tell who called");
+    }
+    return info.getSource();
+  }
+
+  private Map<String, Object> properties() {
+    Map<String, Object> all = new java.util.LinkedHashMap<>(controls.properties());
+    synchronized (holders) {
+      all.put("Holds", new UInt32(holders.size()));
+    }
+    return all;
+  }
+
+  private void call(Runnable action) {
+    try {
+      action.run();
+    } catch (IllegalArgumentException e) {
+      LOG.info("rejected: {}", e.getMessage());
+      throw new InvalidArgs(e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("failed: {}", e.getMessage(), e);
+      throw new Failed(String.valueOf(e.getMessage()));
+    }
+    publishChanges();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <A> A Get(String iface, String property) {
+    checkInterface(iface);
+    Object value = properties().get(property);
+    if (value == null) {
+      throw new InvalidArgs("no property '" + property + "' on " + INTERFACE);
+    }
+    return (A) value;
+  }
+
+  @Override
+  public <A> void Set(String iface, String property, A value) {
+    checkInterface(iface);
+    throw new org.freedesktop.dbus.errors.PropertyReadOnly("property '" + property + "' is read-only; use the"
+        + " Set* methods");
+  }
+
+  @Override
+  public Map<String, Variant<?>> GetAll(String iface) {
+    checkInterface(iface);
+    Map<String, Variant<?>> all = new TreeMap<>();
+    properties().forEach((k, v) -> all.put(k, variant(v)));
+    return all;
+  }
+
+  private static void checkInterface(String iface) {
+    if (!iface.isEmpty() && !iface.equals(INTERFACE)) {
+      throw new InvalidArgs("no interface '" + iface + "' here; properties are on " + INTERFACE);
+    }
+  }
+
+  /** Emits PropertiesChanged with the properties whose value changed since the last call. */
+  public void publishChanges() {
+    if (connection == null) {
+      return;
+    }
+    Map<String, Variant<?>> changed = new TreeMap<>();
+    synchronized (published) {
+      properties().forEach((k, v) -> {
+        Object old = published.get(k);
+        boolean same = old instanceof String[] a && v instanceof String[] b ? Arrays.equals(a, b) : v.equals(old);
+        if (!same) {
+          changed.put(k, variant(v));
+          published.put(k, v);
+        }
+      });
+    }
+    if (changed.isEmpty()) {
+      return;
+    }
+    try {
+      connection.sendMessage(new PropertiesChanged(OBJECT_PATH, INTERFACE, changed, List.of()));
+    } catch (DBusException e) {
+      LOG.warn("cannot emit PropertiesChanged: {}", e.getMessage());
+    }
+  }
+
+  private static Variant<?> variant(Object value) {
+    if (value instanceof String[] list) {
+      return new Variant<>(list, "as");
+    }
+    return new Variant<>(value);
+  }
+
+  /** For tests: a value as sent. */
+  static UInt32 u(long v) {
+    return new UInt32(v);
+  }
+}
