@@ -5,8 +5,7 @@ import java.io.IOException;
 /**
  * The producer side of a v4l2loopback device, following its rules: check the driver, set the format with
  * {@code VIDIOC_S_FMT}, issue {@code VIDIOC_STREAMON} before the first write (or the device loses its output caps
- * after a restart: v4l2loopback issue #470; 0.14 and later refuse it without buffers and stream on at the first
- * write instead), then keep writing whole frames. It can also subscribe to the
+ * after a restart: v4l2loopback issue #470), then keep writing whole frames. It can also subscribe to the
  * client-usage event that says whether someone is watching.
  *
  * <p>Every failure is an {@link IOException} whose message names the device and says what to do.
