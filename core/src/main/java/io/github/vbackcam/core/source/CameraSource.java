@@ -16,7 +16,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +37,12 @@ public final class CameraSource implements FrameSource {
   private final FFmpegFrameGrabber grabber;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private final VideoSize outputSize;
+  private final long stallMillis;
+  private final Thread reader = new Thread(this::readLoop, "vbackcam-camera");
+  private boolean readerStarted;
+  private boolean closed;
+  private Frame latest;
+  private IOException failure;
   private long sequence;
 
   public CameraSource(String device, Request request, VideoSize outputSize) throws IOException {
@@ -64,6 +69,9 @@ public final class CameraSource implements FrameSource {
         : new VideoSize(grabber.getImageWidth(), grabber.getImageHeight()).evenWidth();
     LOG.info("camera {}: {}x{} at {} fps", device, grabber.getImageWidth(), grabber.getImageHeight(),
         grabber.getFrameRate());
+    // A stall is several frame intervals without a frame, and never less than two seconds.
+    this.stallMillis = Math.max(2000, Math.round(5000 / frameRate()));
+    reader.setDaemon(true);
   }
 
   private static FFmpegFrameGrabber start(String device, Request request, boolean negotiate)
@@ -88,19 +96,79 @@ public final class CameraSource implements FrameSource {
     }
   }
 
+  /**
+   * The newest frame the camera delivered. A camera that stops delivering (its producer gone, a driver stuck) would
+   * block a read forever, so a reader thread of our own does the blocking and this waits at most
+   * {@link #stallMillis}: then it fails, and the engine treats the camera as lost.
+   */
   @Override
   public Frame read() throws IOException {
-    org.bytedeco.javacv.Frame grabbed;
+    synchronized (this) {
+      if (!readerStarted) {
+        readerStarted = true;
+        reader.start();
+      }
+      long deadline = System.currentTimeMillis() + stallMillis;
+      while (latest == null && failure == null && !closed) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new IOException("camera " + device + " delivered no frame for " + stallMillis
+              + " ms (unplugged, or stopped by its driver?)");
+        }
+        try {
+          wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for camera " + device, e);
+        }
+      }
+      if (latest != null) {
+        Frame frame = latest;
+        latest = null;
+        return frame;
+      }
+      throw failure != null ? failure : new IOException("camera " + device + " is closed");
+    }
+  }
+
+  /** The reader thread: it owns the grabber, keeps only the newest frame, and closes the grabber when done. */
+  private void readLoop() {
     try {
-      grabbed = grabber.grabImage();
-    } catch (FrameGrabber.Exception e) {
-      throw new IOException("camera " + device + " failed: " + e.getMessage(), e);
+      while (true) {
+        org.bytedeco.javacv.Frame grabbed;
+        try {
+          grabbed = grabber.grabImage();
+        } catch (FrameGrabber.Exception e) {
+          fail(new IOException("camera " + device + " failed: " + e.getMessage(), e));
+          return;
+        }
+        if (grabbed == null) {
+          fail(new IOException("camera " + device + " stopped delivering frames"));
+          return;
+        }
+        Frame frame = Images.coverFrame(converter.convert(grabbed), outputSize, sequence++);
+        Frame replaced;
+        synchronized (this) {
+          if (closed) {
+            frame.close();
+            return;
+          }
+          replaced = latest;
+          latest = frame;
+          notifyAll();
+        }
+        if (replaced != null) {
+          replaced.close();
+        }
+      }
+    } finally {
+      closeGrabber();
     }
-    if (grabbed == null) {
-      throw new IOException("camera " + device + " stopped delivering frames");
-    }
-    Mat pixels = converter.convert(grabbed);
-    return Images.coverFrame(pixels, outputSize, sequence++);
+  }
+
+  private synchronized void fail(IOException e) {
+    failure = e;
+    notifyAll();
   }
 
   @Override
@@ -119,12 +187,38 @@ public final class CameraSource implements FrameSource {
     return device;
   }
 
+  /**
+   * Stops reading. A reader blocked inside a stalled camera cannot be interrupted; it closes the camera when the
+   * driver lets go (a removed device fails its read), so close waits only briefly for it.
+   */
   @Override
-  public void close() throws IOException {
+  public void close() {
+    Frame unread;
+    synchronized (this) {
+      closed = true;
+      unread = latest;
+      latest = null;
+      notifyAll();
+    }
+    if (unread != null) {
+      unread.close();
+    }
+    if (!readerStarted) {
+      closeGrabber();
+      return;
+    }
+    try {
+      reader.join(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeGrabber() {
     try {
       grabber.close();
     } catch (FrameGrabber.Exception e) {
-      throw new IOException("closing camera " + device + " failed: " + e.getMessage(), e);
+      LOG.warn("closing camera {} failed: {}", device, e.getMessage());
     } finally {
       converter.close();
     }

@@ -10,6 +10,7 @@ import io.github.vbackcam.core.live.ConsumerMonitor;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.live.LiveStatus;
 import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.segment.EllipseSegmenter;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.sink.LoopbackSink;
 import io.github.vbackcam.core.sink.VideoFileSink;
@@ -93,7 +94,10 @@ public final class Daemon implements Controls, AutoCloseable {
     }
     MaskSettings mask = MaskSettings.VIDEO.withThreshold(settings.number("threshold"))
         .withFeather(settings.number("feather")).withSmoothing(settings.number("smoothing"));
-    engine = new LiveEngine(new Camera(), output, size, consumers, catalog::open, mask,
+    // The system test runs the service under CPU emulation, where loading TensorFlow takes minutes.
+    boolean fakeModel = System.getenv("VBACKCAM_FAKE_SEGMENTER") != null;
+    engine = new LiveEngine(new Camera(), output, size, consumers,
+        fakeModel ? name -> new EllipseSegmenter() : catalog::open, mask,
         settings.number("placeholder-fps"));
   }
 
