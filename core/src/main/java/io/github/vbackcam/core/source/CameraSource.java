@@ -69,8 +69,9 @@ public final class CameraSource implements FrameSource {
         : new VideoSize(grabber.getImageWidth(), grabber.getImageHeight()).evenWidth();
     LOG.info("camera {}: {}x{} at {} fps", device, grabber.getImageWidth(), grabber.getImageHeight(),
         grabber.getFrameRate());
-    // A stall is several frame intervals without a frame, and never less than two seconds.
-    this.stallMillis = Math.max(2000, Math.round(5000 / frameRate()));
+    // A stall is five frame intervals without a frame, and never less than a second: soon enough that apps see
+    // the "camera unavailable" picture, late enough that a camera slowing down in low light is not taken for lost.
+    this.stallMillis = Math.max(1000, Math.round(5000 / frameRate()));
     reader.setDaemon(true);
   }
 
@@ -99,7 +100,7 @@ public final class CameraSource implements FrameSource {
   /**
    * The newest frame the camera delivered. A camera that stops delivering (its producer gone, a driver stuck) would
    * block a read forever, so a reader thread of our own does the blocking and this waits at most
-   * {@link #stallMillis}: then it fails, and the engine treats the camera as lost.
+   * max(1 s, 5 frame intervals): then it fails, and the engine treats the camera as lost.
    */
   @Override
   public Frame read() throws IOException {
