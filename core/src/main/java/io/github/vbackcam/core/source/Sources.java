@@ -59,6 +59,11 @@ public final class Sources {
     }
   }
 
+  /** A frame rate FFmpeg reported, or 30 where it reported none or nonsense (some cameras and containers do). */
+  static double plausibleRate(double rate) {
+    return rate > 0 && rate < 1000 ? rate : 30;
+  }
+
   public static String extension(Path path) {
     String name = path.getFileName().toString();
     int dot = name.lastIndexOf('.');

@@ -83,8 +83,7 @@ public final class VideoFileSource implements FrameSource {
 
   @Override
   public double frameRate() {
-    double rate = grabber.getFrameRate();
-    return rate > 0 && rate < 1000 ? rate : 30;
+    return Sources.plausibleRate(grabber.getFrameRate());
   }
 
   @Override
