@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *           Handoff     Handoff    Handoff
  * </pre>
  *
- * A typical chain is {@code VideoFileSource → SegmentStage → CompositeStage → VideoFileSink}: decode, inference,
+ * A typical chain is {@code VideoFileSource → }{@link EffectChain}{@code  → VideoFileSink}: decode, inference,
  * compositing and encoding each get a thread, so on two cores they overlap instead of adding up. The handoffs
  * between threads either block (rendering a file: every frame counts) or keep only the latest frame (a live camera:
  * a slow stage works on the newest frame and stale ones are dropped and counted).

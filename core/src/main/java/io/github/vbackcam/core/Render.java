@@ -1,10 +1,8 @@
 package io.github.vbackcam.core;
 
 import io.github.vbackcam.core.composite.BackgroundSpec;
-import io.github.vbackcam.core.composite.CompositeStage;
 import io.github.vbackcam.core.segment.MaskSettings;
-import io.github.vbackcam.core.segment.SegmentStage;
-import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.core.sink.NullSink;
 import io.github.vbackcam.core.sink.Sinks;
 import io.github.vbackcam.core.source.Sources;
@@ -19,51 +17,35 @@ public final class Render {
    *
    * @param output the file to write, or null to discard frames (the benchmark)
    * @param size output size, or null for the input's own (width rounded to even)
+   * @param model the segmentation model, as named to the {@link SegmenterFactory}
    * @param maxFrames stop after this many frames (0: the whole input)
    * @param loopInput start the input again at its end (with maxFrames, for the benchmark)
    */
   public record Job(Path input, Path output, VideoSize size, BackgroundSpec background, boolean hologram,
-                    MaskSettings mask, long maxFrames, boolean loopInput) {}
-
-  /** Opens segmenters: the caller decides which model and device. */
-  @FunctionalInterface
-  public interface SegmenterFactory {
-    Segmenter open() throws IOException;
-  }
+                    MaskSettings mask, String model, long maxFrames, boolean loopInput) {}
 
   private Render() {}
 
   /**
-   * Runs the job.
-   *
-   * <pre>
-   *   Sources.open ──▶ prepare ──▶ SegmentStage ──▶ CompositeStage ──▶ Sinks.open
-   *   (decode, scale)  (resize,    (model, mask)    (background)       (encode)
-   *                    normalise)
-   * </pre>
-   *
-   * With background mode {@code none} the frames go straight from source to sink.
+   * Runs the job: {@code Sources.open ──▶ }{@link EffectChain}{@code  ──▶ Sinks.open} (or a null sink), every frame
+   * through every stage in order. With effect {@code none} no model is loaded and frames pass through.
    */
   public static void run(Job job, SegmenterFactory segmenters, EngineListener listener)
       throws IOException, PipelineException, InterruptedException {
-    boolean passthrough = job.background().mode() == BackgroundSpec.Mode.NONE;
     try (FrameSource source = Sources.open(job.input(), job.size(), job.loopInput());
          FrameSink sink = job.output() == null
              ? new NullSink()
              : Sinks.open(job.output(), source.size(), source.frameRate());
-         SegmentStage segment = passthrough ? null : new SegmentStage(segmenters.open(), job.mask());
-         CompositeStage composite = passthrough ? null
-             : new CompositeStage(job.background().open(), job.hologram())) {
+         EffectChain chain = new EffectChain(job.mask())) {
+      if (job.background().mode() != BackgroundSpec.Mode.NONE) {
+        chain.useSegmenter(segmenters.open(job.model()));
+      }
+      chain.useBackground(job.background(), job.hologram());
       long frames = source.frameCount();
       listener.sourceOpened(source, job.maxFrames() > 0 && (frames < 0 || frames > job.maxFrames())
           ? job.maxFrames() : frames);
-      Pipeline.Builder pipeline = Pipeline.builder().source(source).sink(sink).listener(listener)
-          .maxFrames(job.maxFrames());
-      if (!passthrough) {
-        pipeline.stage(segment.prepareStage()).stage(segment).stage(composite);
-      }
-      pipeline.build().run();
+      chain.addTo(Pipeline.builder().source(source)).sink(sink).listener(listener).maxFrames(job.maxFrames())
+          .build().run();
     }
   }
-
 }

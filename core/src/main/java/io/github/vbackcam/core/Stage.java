@@ -15,6 +15,13 @@ public interface Stage extends AutoCloseable {
   /** A short name for logs, timings and contract errors. */
   String name();
 
+  /**
+   * Forgets what the stage carries from frame to frame (a recurrent model's memory, the previous mask), because the
+   * next frame does not follow the last one: the camera was reopened. Called on the stage's own thread, between
+   * frames. The default carries nothing.
+   */
+  default void reset() {}
+
   /** Frees what the stage holds (models, background images). The default holds nothing. */
   @Override
   default void close() throws Exception {}

@@ -3,39 +3,30 @@ package io.github.vbackcam.core.composite;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Stage;
 import io.github.vbackcam.core.Step;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Puts the person (the frame's mask) in front of the background, in place. The background can be swapped while
- * frames flow: the swap takes effect on the next frame, on the stage's own thread, and the old one is closed there.
+ * Puts the person (the frame's mask) in front of the background, in place, optionally drawn as a hologram. A
+ * frame without a mask has no person to place and passes untouched (for one frame while an effect is switched back
+ * on, the segment stage may still have been in passthrough). To change the background, replace the whole stage in
+ * its {@link io.github.vbackcam.core.StageSlot}.
  */
 public final class CompositeStage implements Stage {
 
-  private final AtomicReference<Background> pending = new AtomicReference<>();
+  private final Background background;
   private final Hologram hologram;
   private final Blend blend = new Blend();
-  private Background background;
 
+  /** Takes ownership of {@code background}. */
   public CompositeStage(Background background, boolean hologram) {
     this.background = background;
     this.hologram = hologram ? new Hologram() : null;
   }
 
-  /** Uses {@code next} from the next frame on; this stage closes the one it replaces. */
-  public void setBackground(Background next) {
-    Background unused = pending.getAndSet(next);
-    if (unused != null) {
-      unused.close();
-    }
-  }
-
   @Override
   public Frame apply(Frame in) throws Exception {
-    Background next = pending.getAndSet(null);
-    if (next != null) {
-      background.close();
-      background = next;
+    if (in.mask() == null) {
+      return in;
     }
     long start = System.nanoTime();
     Mat bg = background.render(in);
@@ -59,10 +50,6 @@ public final class CompositeStage implements Stage {
   @Override
   public void close() {
     background.close();
-    Background next = pending.getAndSet(null);
-    if (next != null) {
-      next.close();
-    }
     if (hologram != null) {
       hologram.close();
     }

@@ -1,5 +1,6 @@
 package io.github.vbackcam.core.live;
 
+import io.github.vbackcam.core.EffectChain;
 import io.github.vbackcam.core.EngineListener;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
@@ -7,12 +8,10 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.Pipeline;
 import io.github.vbackcam.core.PipelineException;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.Background;
 import io.github.vbackcam.core.composite.BackgroundSpec;
-import io.github.vbackcam.core.composite.CompositeStage;
 import io.github.vbackcam.core.segment.MaskSettings;
-import io.github.vbackcam.core.segment.SegmentStage;
 import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
@@ -24,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The live camera: webcam in, effect applied, virtual camera out, for as long as the service runs.
  *
  * <pre>
- *   camera ──▶ segment ──▶ composite ──▶ output (v4l2loopback or Y4M file)
- *   (paced)    (model)     (background)   (always attached)
+ *   camera ──▶ {@link EffectChain} ──▶ output (v4l2loopback or Y4M file)
+ *   (paced)    prepare, segment,      (always attached)
+ *              composite
  *        latest-frame-only handoffs: stale frames are dropped and counted
  * </pre>
  *
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runtime changes never restart anything: a background is opened first and swapped in on the next frame; a
  * new model is loaded first and swapped in only if it loads (a bad one throws and the old one stays); mode
- * {@code none} bypasses both effect stages.
+ * {@code none} bypasses the chain. Each time the camera opens the chain is reset, so the first frame is not
+ * smoothed with a mask from before the pause.
  */
 public final class LiveEngine implements AutoCloseable {
 
@@ -51,30 +52,22 @@ public final class LiveEngine implements AutoCloseable {
     String describe();
   }
 
-  /** Loads segmenters by model name; throws with a clear message for an unknown or broken model. */
-  public interface Models {
-    Segmenter open(String name) throws IOException;
-  }
-
   private enum Lifecycle { NULL, READY, RUNNING }
 
   private final Camera camera;
   private final FrameSink output;
   private final VideoSize size;
   private final ConsumerMonitor consumers;
-  private final Models models;
-  private final MaskSettings mask;
+  private final SegmenterFactory models;
   private final double placeholderFps;
 
-  private final Switch segment = new Switch("segment", false);
-  private final Switch composite = new Switch("composite", true);
+  private final EffectChain chain;
   private final LatencyStats stats = new LatencyStats();
   private final Map<LiveState, Frame> placeholders = new EnumMap<>(LiveState.class);
   private final Object lock = new Object();
 
   // Guarded by lock.
   private Lifecycle lifecycle = Lifecycle.NULL;
-  private CompositeStage compositeStage;
   private BackgroundSpec background;
   private String model;
   private int consumerCount = -1;
@@ -91,14 +84,14 @@ public final class LiveEngine implements AutoCloseable {
    * @param size the output size; camera frames are scaled to cover it
    * @param placeholderFps how often the placeholder is written while no camera frames flow (at least 1)
    */
-  public LiveEngine(Camera camera, FrameSink output, VideoSize size, ConsumerMonitor consumers, Models models,
-                    MaskSettings mask, double placeholderFps) {
+  public LiveEngine(Camera camera, FrameSink output, VideoSize size, ConsumerMonitor consumers,
+                    SegmenterFactory models, MaskSettings mask, double placeholderFps) {
     this.camera = Objects.requireNonNull(camera, "camera");
     this.output = Objects.requireNonNull(output, "output");
     this.size = Objects.requireNonNull(size, "size");
     this.consumers = Objects.requireNonNull(consumers, "consumers");
     this.models = Objects.requireNonNull(models, "models");
-    this.mask = Objects.requireNonNull(mask, "mask");
+    this.chain = new EffectChain(Objects.requireNonNull(mask, "mask"));
     this.placeholderFps = Math.max(1, placeholderFps);
   }
 
@@ -133,35 +126,18 @@ public final class LiveEngine implements AutoCloseable {
   /** Opens {@code spec} and uses it from the next frame; a bad file throws and the current background stays. */
   public void setBackground(BackgroundSpec spec) throws IOException {
     Objects.requireNonNull(spec, "spec");
-    if (spec.mode() == BackgroundSpec.Mode.NONE) {
-      synchronized (lock) {
-        segment.bypass(true);
-        composite.bypass(true);
-        background = spec;
-      }
-      LOG.info("effect off: frames pass through");
-      return;
-    }
-    Background opened = spec.open();
     synchronized (lock) {
-      if (compositeStage == null) {
-        compositeStage = new CompositeStage(opened, false);
-        composite.replace(compositeStage);
-      } else {
-        compositeStage.setBackground(opened);
-      }
-      segment.bypass(false);
-      composite.bypass(false);
+      chain.useBackground(spec, false);
       background = spec;
     }
-    LOG.info("background: {}", spec);
+    LOG.info(spec.mode() == BackgroundSpec.Mode.NONE ? "effect off: frames pass through" : "background: {}", spec);
   }
 
   /** Loads {@code name} and swaps it in on the next frame; a bad model throws and the current one stays. */
   public void setModel(String name) throws IOException {
     Segmenter loaded = models.open(name);
     synchronized (lock) {
-      segment.replace(new SegmentStage(loaded, mask));
+      chain.useSegmenter(loaded);
       model = name;
     }
     LOG.info("model: {} ({})", name, loaded.describe());
@@ -264,12 +240,10 @@ public final class LiveEngine implements AutoCloseable {
     }
   }
 
-  /** Runs camera → segment → composite → output until told to stop; returns the failure, if any. */
+  /** Runs camera → effect chain → output until told to stop; returns the failure, if any. */
   private Exception runPipeline(FrameSource source) {
-    Pipeline p = Pipeline.builder()
-        .source(source)
-        .stage(segment)
-        .stage(composite)
+    chain.reset();
+    Pipeline p = chain.addTo(Pipeline.builder().source(source))
         .sink(output)
         .latestFrameOnly(true)
         .listener(new Recorder())
@@ -394,8 +368,7 @@ public final class LiveEngine implements AutoCloseable {
         LOG.warn("the camera thread did not stop within 2 s");
       }
     }
-    segment.close();
-    composite.close();
+    chain.close();
     placeholders.values().forEach(Frame::close);
     placeholders.clear();
     enter(LiveState.STOPPED, "");

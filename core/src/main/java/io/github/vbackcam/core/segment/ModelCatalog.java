@@ -28,7 +28,7 @@ import org.tensorflow.proto.framework.TensorShapeProto;
  * its {@code float_segments} output, RVM by its recurrent inputs, and single-image models by their input and output
  * shapes.
  */
-public final class ModelCatalog {
+public final class ModelCatalog implements SegmenterFactory {
 
   public static final String DEFAULT = "selfie";
   /** Models a user installs with {@code vbackcam models fetch NAME}. */
@@ -107,6 +107,7 @@ public final class ModelCatalog {
   }
 
   /** Opens a segmenter for the model; fails with a message naming the model if it is not a supported kind. */
+  @Override
   public Segmenter open(String spec) throws IOException {
     Path json = locate(spec);
     TfjsModel topology = TfjsModel.readTopology(json);

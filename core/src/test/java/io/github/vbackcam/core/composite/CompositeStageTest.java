@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.StageSlot;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.internal.Images;
@@ -106,19 +107,21 @@ class CompositeStageTest {
 
   @Test
   void backgroundSwapTakesEffectOnTheNextFrame() throws Exception {
-    try (CompositeStage stage = new CompositeStage(ColorBackground.parse("#ff0000"), false)) {
+    try (StageSlot slot = new StageSlot("composite")) {
+      slot.replace(new CompositeStage(ColorBackground.parse("#ff0000"), false));
       try (Frame a = Frames.solid(16, 16, 0, 0, 0)) {
         Frames.paintPerson(a, 0, 0, 1, 1, 0, 0, 0);
-        stage.apply(a);
+        slot.apply(a);
         assertArrayEquals(new int[] {0, 0, 255}, Frames.pixel(a.image(), 8, 8));
       }
-      stage.setBackground(ColorBackground.parse("#0000ff"));
+      CompositeStage blue = new CompositeStage(ColorBackground.parse("#0000ff"), false);
+      slot.replace(blue);
       try (Frame b = Frames.solid(16, 16, 0, 0, 0)) {
         Frames.paintPerson(b, 0, 0, 1, 1, 0, 0, 0);
-        stage.apply(b);
+        slot.apply(b);
         assertArrayEquals(new int[] {255, 0, 0}, Frames.pixel(b.image(), 8, 8));
       }
-      assertEquals("color #0000ff", stage.describe());
+      assertEquals("color #0000ff", blue.describe());
     }
   }
 

@@ -5,22 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.vbackcam.core.EngineListener;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.RecordingSegmenter;
+import io.github.vbackcam.core.Render;
+import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.BackgroundSpec;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import java.util.stream.Collectors;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -41,13 +48,17 @@ class LiveEngineTest {
   private LiveEngine engine;
 
   private LiveEngine start(int initialConsumers) throws IOException {
-    consumers.count = initialConsumers;
-    engine = new LiveEngine(camera, sink, SIZE, consumers, name -> {
+    return start(initialConsumers, MaskSettings.STILL, name -> {
       if (name.equals("bad")) {
         throw new IOException("model 'bad' is broken");
       }
       return new NoPersonSegmenter(name);
-    }, MaskSettings.STILL, 5);
+    });
+  }
+
+  private LiveEngine start(int initialConsumers, MaskSettings mask, SegmenterFactory models) throws IOException {
+    consumers.count = initialConsumers;
+    engine = new LiveEngine(camera, sink, SIZE, consumers, models, mask, 5);
     engine.prepare(BackgroundSpec.color("#ff0000"), "fake");
     engine.start();
     return engine;
@@ -114,6 +125,38 @@ class LiveEngineTest {
     await("camera closed", () -> camera.open.get() == 0);
     engine.resume();
     await("a red frame again", () -> sink.last().equals("red"));
+  }
+
+  @Test
+  void theFirstFrameAfterResumeIsNotSmoothedWithTheMaskFromBeforeThePause() throws Exception {
+    RecordingSegmenter model = new RecordingSegmenter("fake", 255);
+    start(1, MaskSettings.STILL.withSmoothing(0.9), name -> model);
+    await("the camera's blue: all person", () -> sink.last().equals("blue"));
+    engine.pause();
+    await("placeholder", () -> sink.last().equals("placeholder"));
+    model.person(0);
+    int mark = sink.count();
+    engine.resume();
+    await("a camera frame after resume", () -> sink.since(mark).stream().anyMatch(c -> !c.equals("placeholder")));
+    String first = sink.since(mark).stream().filter(c -> !c.equals("placeholder")).findFirst().orElseThrow();
+    assertEquals("red", first, "the first frame after resume blended the new mask with the one from before");
+  }
+
+  @Test
+  void renderAndLiveRunTheSameChainEachStepOnItsOwnThread() throws Exception {
+    RecordingSegmenter rendered = new RecordingSegmenter("fake", 0);
+    Render.run(new Render.Job(TestData.tearsOfSteel(), null, SIZE, BackgroundSpec.color("#ff0000"), false,
+        MaskSettings.STILL, "fake", 5, false), name -> rendered, EngineListener.NONE);
+    RecordingSegmenter live = new RecordingSegmenter("fake", 0);
+    start(1, MaskSettings.STILL, name -> live);
+    await("a red frame", () -> sink.last().equals("red"));
+    engine.close();
+    engine = null;
+    Set<String> expected = Set.of("prepare@vbackcam-prepare", "segment@vbackcam-segment",
+        "reset@vbackcam-segment", "close@" + Thread.currentThread().getName());
+    assertEquals(expected, Set.copyOf(live.calls()), "live");
+    assertEquals(expected.stream().filter(c -> !c.startsWith("reset")).collect(Collectors.toSet()),
+        Set.copyOf(rendered.calls()), "render: a file is read once, from its start, so nothing resets");
   }
 
   @Test
@@ -285,6 +328,10 @@ class LiveEngineTest {
 
     synchronized String last() {
       return colours.isEmpty() ? "" : colours.get(colours.size() - 1);
+    }
+
+    synchronized List<String> since(int index) {
+      return List.copyOf(colours.subList(index, colours.size()));
     }
 
     synchronized int count() {

@@ -62,13 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
     io.github.vbackcam.core.sink.Sinks.checkWritable(json);
     BackgroundSpec background = effect.background();
     Render.Job job = new Render.Job(input, null, size != null ? VideoSize.parse(size) : null, background,
-        effect.hologram, effect.mask(false), frames, true);
+        effect.hologram, effect.mask(false), effect.model, frames, true);
     ModelCatalog catalog = Engines.catalog();
     Recorder recorder = new Recorder(rssEvery);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long wall0 = System.nanoTime();
-    Render.run(job, () -> catalog.open(effect.model), recorder);
+    Render.run(job, catalog, recorder);
     long wall = System.nanoTime() - wall0;
     long cpu = os.getProcessCpuTime() - cpu0;
     String report = recorder.json(effect.model, background, wall, cpu);

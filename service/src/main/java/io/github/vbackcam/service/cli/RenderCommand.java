@@ -47,11 +47,11 @@ public final class RenderCommand implements Callable<Integer> {
     Path out = output != null ? output : Path.of(still ? "vbackcam-render.png" : "vbackcam-render.mp4");
     VideoSize outSize = size != null ? VideoSize.parse(size) : null;
     Render.Job job = new Render.Job(in, out, outSize, effect.background(), effect.hologram, effect.mask(still),
-        frames, false);
+        effect.model, frames, false);
     ModelCatalog catalog = Engines.catalog();
     Progress progress = new Progress(System.err);
     LOG.info("Rendering {} with {} and model {} to {}", in, job.background(), effect.model, out);
-    Render.run(job, () -> catalog.open(effect.model), progress);
+    Render.run(job, catalog, progress);
     progress.finish();
     long n = progress.frames();
     double secs = progress.seconds();
