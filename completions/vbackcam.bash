@@ -4,13 +4,24 @@ _vbackcam_ctl()
 {
     local cur=$1 prev=$2 cword=$3
     if [[ $cword -eq 1 ]]; then
-        mapfile -t COMPREPLY < <(compgen -W 'status background blur color mode model pause resume reload' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'status effect background blur color mode model pause resume reload' \
+            -- "$cur")
+        return
+    fi
+    if [[ $cword -ge 3 && ${COMP_WORDS[COMP_CWORD - cword + 1]} == effect ]]; then
+        # Bash splits KEY=VALUE at the '=': after one, complete a file name (for path=).
+        if [[ $prev == = ]]; then
+            _filedir
+        else
+            mapfile -t COMPREPLY < <(compgen -W 'path= radius= color= hologram=' -- "$cur")
+            compopt -o nospace
+        fi
         return
     fi
     case $prev in
         background) _filedir ;;
         pause) mapfile -t COMPREPLY < <(compgen -W '--hold' -- "$cur") ;;
-        mode) mapfile -t COMPREPLY < <(compgen -W 'image video blur color none' -- "$cur") ;;
+        mode | effect) mapfile -t COMPREPLY < <(compgen -W 'image video blur color none' -- "$cur") ;;
         model)
             mapfile -t COMPREPLY < <(compgen -W 'selfie meet rvm bodypix' -- "$cur")
             [[ $cur == */* || $cur == .* ]] && _filedir json

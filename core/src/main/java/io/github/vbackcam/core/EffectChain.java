@@ -1,7 +1,7 @@
 package io.github.vbackcam.core;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
 import io.github.vbackcam.core.composite.CompositeStage;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.SegmentStage;
 import io.github.vbackcam.core.segment.Segmenter;
@@ -57,14 +57,14 @@ public final class EffectChain implements AutoCloseable {
     segment.replace(stage);
   }
 
-  /** Opens the background now (a bad file throws here) and uses it from the next frame; none bypasses the chain. */
-  public void useBackground(BackgroundSpec spec, boolean hologram) throws IOException {
-    boolean none = spec.mode() == BackgroundSpec.Mode.NONE;
+  /** Opens the effect's background now (a bad file throws here) and uses it from the next frame. */
+  public void useEffect(Effect effect) throws IOException {
+    boolean none = effect instanceof Effect.None;
     if (!none) {
-      composite.replace(new CompositeStage(spec.open(), hologram));
-    }
-    if (!none && segment.passthrough()) {
-      reset(); // the segmenter has not seen the frames that passed while the effect was off
+      composite.replace(new CompositeStage(effect.open(), effect.hologram()));
+      if (segment.passthrough()) {
+        reset(); // the segmenter has not seen the frames that passed while the effect was off
+      }
     }
     slots.forEach(s -> s.passthrough(none));
   }

@@ -1,6 +1,6 @@
 package io.github.vbackcam.core;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.core.sink.NullSink;
@@ -21,8 +21,8 @@ public final class Render {
    * @param maxFrames stop after this many frames (0: the whole input)
    * @param loopInput start the input again at its end (with maxFrames, for the benchmark)
    */
-  public record Job(Path input, Path output, VideoSize size, BackgroundSpec background, boolean hologram,
-                    MaskSettings mask, String model, long maxFrames, boolean loopInput) {}
+  public record Job(Path input, Path output, VideoSize size, Effect effect, MaskSettings mask, String model,
+                    long maxFrames, boolean loopInput) {}
 
   private Render() {}
 
@@ -37,10 +37,10 @@ public final class Render {
              ? new NullSink()
              : Sinks.open(job.output(), source.size(), source.frameRate());
          EffectChain chain = new EffectChain(job.mask())) {
-      if (job.background().mode() != BackgroundSpec.Mode.NONE) {
+      if (!(job.effect() instanceof Effect.None)) {
         chain.useSegmenter(segmenters.open(job.model()));
       }
-      chain.useBackground(job.background(), job.hologram());
+      chain.useEffect(job.effect());
       long frames = source.frameCount();
       listener.sourceOpened(source, job.maxFrames() > 0 && (frames < 0 || frames > job.maxFrames())
           ? job.maxFrames() : frames);

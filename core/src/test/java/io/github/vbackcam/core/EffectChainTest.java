@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class EffectChainTest {
     EffectChain chain = new EffectChain(SMOOTHED);
     RecordingSegmenter model = new RecordingSegmenter("fake", 255);
     chain.useSegmenter(model);
-    chain.useBackground(BackgroundSpec.color("#ff0000"), false);
+    chain.useEffect(new Effect.Color(0xff0000, false));
     try (StageHarness h = StageHarness.of(chain)) {
       assertArrayEquals(new int[] {255, 0, 0}, centre(h), "all person: the camera's blue");
       model.person(0);
@@ -47,7 +47,7 @@ class EffectChainTest {
   @Test
   void effectNonePassesFramesUntouchedAndNeedsNoModel() throws Exception {
     EffectChain chain = new EffectChain(SMOOTHED);
-    chain.useBackground(BackgroundSpec.none(), false);
+    chain.useEffect(new Effect.None());
     try (StageHarness h = StageHarness.of(chain)) {
       assertArrayEquals(new int[] {255, 0, 0}, centre(h));
     }
@@ -59,7 +59,7 @@ class EffectChainTest {
     RecordingSegmenter first = new RecordingSegmenter("first", 255);
     RecordingSegmenter second = new RecordingSegmenter("second", 0);
     chain.useSegmenter(first);
-    chain.useBackground(BackgroundSpec.color("#ff0000"), true);
+    chain.useEffect(new Effect.Color(0xff0000, true));
     try (StageHarness h = StageHarness.of(chain)) {
       centre(h);
       chain.useSegmenter(second);

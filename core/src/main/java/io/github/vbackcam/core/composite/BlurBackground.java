@@ -42,11 +42,8 @@ public final class BlurBackground implements Background {
   private final Mat result8 = new Mat();
   private final Mat out = new Mat();
 
-  /** @param radius blur radius in output pixels (1..200) */
-  public BlurBackground(int radius) {
-    if (radius < 1 || radius > 200) {
-      throw new IllegalArgumentException("blur radius " + radius + " is out of range 1 to 200");
-    }
+  /** @param radius blur radius in output pixels, as {@link Effect.Blur} checked it */
+  BlurBackground(int radius) {
     this.radius = radius;
   }
 

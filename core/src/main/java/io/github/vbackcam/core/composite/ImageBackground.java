@@ -2,7 +2,6 @@ package io.github.vbackcam.core.composite;
 
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.Images;
-import io.github.vbackcam.core.source.Sources;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -17,7 +16,7 @@ public final class ImageBackground implements Background {
   /** Reads the image now, so a bad file fails here with a message naming it, not on the first frame. */
   public ImageBackground(Path path) throws IOException {
     this.path = path;
-    this.original = Sources.readImage(path);
+    this.original = Images.readImage(path);
   }
 
   @Override

@@ -5,13 +5,18 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.pyrDown;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.VideoSize;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
-/** Image geometry helpers shared by sources, backgrounds and segmenters. */
+/** Image reading and geometry helpers shared by sources, backgrounds and segmenters. */
 public final class Images {
   private Images() {}
 
@@ -75,5 +80,18 @@ public final class Images {
          Size size = new Size(dw, dh)) {
       resize(region, dst, size, 0, 0, cw > dw ? INTER_AREA : INTER_LINEAR);
     }
+  }
+
+  /** Reads an image as 8-bit BGR; a missing, unreadable or corrupt file gets an IOException that says which. */
+  public static Mat readImage(Path path) throws IOException {
+    FileTypes.checkReadable(path);
+    Mat image = imread(path.toString(), IMREAD_COLOR);
+    if (image == null || image.empty()) {
+      if (image != null) {
+        image.close();
+      }
+      throw new IOException("cannot decode image " + path + ": not a supported image, or the file is corrupt");
+    }
+    return image;
   }
 }

@@ -8,8 +8,9 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.Pipeline;
 import io.github.vbackcam.core.PipelineException;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.segment.Segmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
@@ -30,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Lifecycle, after GStreamer's states: {@code NULL} holds nothing; {@link #prepare} goes to {@code READY}
- * (model loaded, background opened, output attached); {@link #start} goes to {@code RUNNING}. The real camera is
+ * (model loaded, effect opened, output attached); {@link #start} goes to {@code RUNNING}. The real camera is
  * opened only while someone watches and nothing holds a pause, so while RUNNING the engine is in one of the
  * {@link LiveState}s. {@link #close} stops frames first, then frees what the stages hold, then the output.
  *
- * <p>Runtime changes never restart anything: a background is opened first and swapped in on the next frame; a
+ * <p>Runtime changes never restart anything: an effect is opened first and swapped in on the next frame; a
  * new model is loaded first and swapped in only if it loads (a bad one throws and the old one stays); mode
  * {@code none} bypasses the chain. Each time the camera opens the chain is reset, so the first frame is not
  * smoothed with a mask from before the pause.
@@ -68,7 +69,7 @@ public final class LiveEngine implements AutoCloseable {
 
   // Guarded by lock.
   private Lifecycle lifecycle = Lifecycle.NULL;
-  private BackgroundSpec background;
+  private Effect effect;
   private String model;
   private int consumerCount = -1;
   private boolean paused;
@@ -95,15 +96,15 @@ public final class LiveEngine implements AutoCloseable {
     this.placeholderFps = Math.max(1, placeholderFps);
   }
 
-  /** NULL → READY: loads the model and opens the background; throws (holding nothing new) if either fails. */
-  public void prepare(BackgroundSpec background, String model) throws IOException {
+  /** NULL → READY: loads the model and opens the effect; throws (holding nothing new) if either fails. */
+  public void prepare(Effect effect, String model) throws IOException {
     synchronized (lock) {
       if (lifecycle != Lifecycle.NULL) {
         throw new IllegalStateException("prepare() called in state " + lifecycle);
       }
     }
     setModel(model);
-    setBackground(background);
+    setEffect(effect);
     synchronized (lock) {
       lifecycle = Lifecycle.READY;
     }
@@ -123,14 +124,14 @@ public final class LiveEngine implements AutoCloseable {
     control.start();
   }
 
-  /** Opens {@code spec} and uses it from the next frame; a bad file throws and the current background stays. */
-  public void setBackground(BackgroundSpec spec) throws IOException {
-    Objects.requireNonNull(spec, "spec");
+  /** Opens {@code next} and uses it from the next frame; a bad file throws and the current effect stays. */
+  public void setEffect(Effect next) throws IOException {
+    Objects.requireNonNull(next, "next");
     synchronized (lock) {
-      chain.useBackground(spec, false);
-      background = spec;
+      chain.useEffect(next);
+      effect = next;
     }
-    LOG.info(spec.mode() == BackgroundSpec.Mode.NONE ? "effect off: frames pass through" : "background: {}", spec);
+    LOG.info(next instanceof Effect.None ? "effect off: frames pass through" : "effect: {}", next);
   }
 
   /** Loads {@code name} and swaps it in on the next frame; a bad model throws and the current one stays. */
@@ -181,7 +182,7 @@ public final class LiveEngine implements AutoCloseable {
     synchronized (lock) {
       return new LiveStatus(state, detail, stats.fps(now), stats.latencyMillis(0.5), stats.latencyMillis(0.99),
           Math.max(consumerCount, 0), consumers.mode(), stats.frames(), stats.drops(), camera.describe(),
-          output.describe(), model, background);
+          output.describe(), model, effect);
     }
   }
 

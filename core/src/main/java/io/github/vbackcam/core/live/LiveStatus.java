@@ -1,6 +1,6 @@
 package io.github.vbackcam.core.live;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 
 /**
  * A snapshot of the live engine, for the service's properties and the log.
@@ -17,4 +17,4 @@ import io.github.vbackcam.core.composite.BackgroundSpec;
  */
 public record LiveStatus(LiveState state, String detail, double fps, double latencyMs, double latencyP99Ms,
                          int consumers, String consumerMode, long framesWritten, long drops, String camera,
-                         String output, String model, BackgroundSpec background) {}
+                         String output, String model, Effect effect) {}

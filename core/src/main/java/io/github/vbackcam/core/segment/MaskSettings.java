@@ -1,11 +1,13 @@
 package io.github.vbackcam.core.segment;
 
+import io.github.vbackcam.core.BadValue;
+
 /**
  * How a model's person probability becomes the alpha used for compositing.
  *
  * @param threshold probability at which a pixel counts as half person (0..1)
  * @param softness half-width of the ramp around the threshold; 0 gives a hard cut (0..0.5)
- * @param featherPx Gaussian blur of the mask edge, in output pixels (0: none)
+ * @param featherPx Gaussian blur of the mask edge, in output pixels (0: none; at most 50)
  * @param smoothing weight of the previous frame's probability (0: none, for still images; below 1)
  */
 public record MaskSettings(double threshold, double softness, double featherPx, double smoothing) {
@@ -18,7 +20,7 @@ public record MaskSettings(double threshold, double softness, double featherPx, 
   public MaskSettings {
     check("threshold", threshold, 0, 1);
     check("softness", softness, 0, 0.5);
-    check("feather", featherPx, 0, 100);
+    check("feather", featherPx, 0, 50);
     check("smoothing", smoothing, 0, 0.95);
   }
 
@@ -34,9 +36,13 @@ public record MaskSettings(double threshold, double softness, double featherPx, 
     return new MaskSettings(threshold, softness, value, smoothing);
   }
 
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
   private static void check(String name, double value, double min, double max) {
     if (!(value >= min && value <= max)) {
-      throw new IllegalArgumentException(name + " " + value + " is out of range " + min + " to " + max);
+      throw new BadValue(name, value, "out of range " + fmt(min) + "-" + fmt(max));
     }
   }
 }

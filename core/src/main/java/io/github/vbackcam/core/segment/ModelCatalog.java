@@ -33,6 +33,11 @@ public final class ModelCatalog implements SegmenterFactory {
   public static final String DEFAULT = "selfie";
   /** Models a user installs with {@code vbackcam models fetch NAME}. */
   public static final List<String> INSTALLABLE = List.of("meet", "rvm", "bodypix");
+  /** Every model a user can name: the bundled ones, then the installable ones. */
+  public static final List<String> NAMES =
+      java.util.stream.Stream.concat(BundledModels.NAMES.stream(), INSTALLABLE.stream()).toList();
+  /** "selfie, meet, rvm, bodypix or the path of a TF.js model.json": what {@code --model} takes, for messages. */
+  public static final String CHOICES = String.join(", ", NAMES) + " or the path of a TF.js model.json";
 
   private final List<Path> installDirs;
   private final ComputeDevice device;
@@ -101,7 +106,7 @@ public final class ModelCatalog implements SegmenterFactory {
     }
     if (!Files.exists(path)) {
       throw new NoSuchFileException(spec, null,
-          "unknown model: expected selfie, meet, rvm, bodypix or the path of a TF.js model.json");
+          "unknown model: expected " + CHOICES);
     }
     return path;
   }

@@ -6,7 +6,6 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.v4l2.Kernel;
 import io.github.vbackcam.core.internal.v4l2.LoopbackDevice;
 import io.github.vbackcam.core.internal.v4l2.Yuyv;
-import io.github.vbackcam.core.live.ConsumerMonitor;
 import java.io.IOException;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;

@@ -2,7 +2,7 @@ package io.github.vbackcam.core.sink;
 
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.source.Sources;
+import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ public final class Sinks {
   private Sinks() {}
 
   public static FrameSink open(Path path, VideoSize size, double frameRate) throws IOException {
-    if (Sources.isImage(path)) {
+    if (FileTypes.isImage(path)) {
       return new ImageSink(path);
     }
     return new VideoFileSink(path, size, frameRate);
@@ -30,9 +30,5 @@ public final class Sinks {
     if (Files.isDirectory(path)) {
       throw new IOException("cannot write " + path + ": it is a directory");
     }
-  }
-
-  static String extension(Path path) {
-    return Sources.extension(path);
   }
 }

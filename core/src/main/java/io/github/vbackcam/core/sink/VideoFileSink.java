@@ -3,6 +3,7 @@ package io.github.vbackcam.core.sink;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class VideoFileSink implements FrameSink {
     recorder = new FFmpegFrameRecorder(path.toFile(), size.width(), size.height(), 0);
     recorder.setFrameRate(frameRate > 0 ? frameRate : 30);
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-    String ext = Sinks.extension(path);
+    String ext = FileTypes.extension(path);
     switch (ext) {
       case "mp4", "mkv", "mov" -> {
         recorder.setFormat(ext.equals("mkv") ? "matroska" : ext);
@@ -67,7 +68,7 @@ public final class VideoFileSink implements FrameSink {
   }
 
   public static boolean supports(Path path) {
-    return switch (Sinks.extension(path)) {
+    return switch (FileTypes.extension(path)) {
       case "mp4", "mkv", "mov", "webm", "avi", "y4m" -> true;
       default -> false;
     };

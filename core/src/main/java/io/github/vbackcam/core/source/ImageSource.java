@@ -19,7 +19,7 @@ public final class ImageSource implements FrameSource {
 
   public ImageSource(Path path, VideoSize outputSize, long count) throws IOException {
     this.path = path;
-    this.image = Sources.readImage(path);
+    this.image = Images.readImage(path);
     this.outputSize = outputSize != null
         ? outputSize
         : new VideoSize(image.cols(), image.rows()).evenWidth();

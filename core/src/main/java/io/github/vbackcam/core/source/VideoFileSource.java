@@ -3,6 +3,7 @@ package io.github.vbackcam.core.source;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.internal.Images;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class VideoFileSource implements FrameSource {
    * @param loop start again at the end instead of ending
    */
   public VideoFileSource(Path path, VideoSize outputSize, boolean loop) throws IOException {
-    Sources.checkReadable(path);
+    FileTypes.checkReadable(path);
     this.path = path;
     this.loop = loop;
     this.grabber = new FFmpegFrameGrabber(path.toFile());

@@ -12,7 +12,6 @@ import io.github.vbackcam.core.StageSlot;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.internal.Images;
-import io.github.vbackcam.core.source.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +32,7 @@ class CompositeStageTest {
 
   @Test
   void colourReplacesBackgroundAndKeepsThePerson() throws Exception {
-    try (CompositeStage stage = new CompositeStage(ColorBackground.parse("#00ff80"), false);
+    try (CompositeStage stage = new CompositeStage(new ColorBackground(0x00ff80), false);
          Frame frame = Frames.solid(64, 48, 10, 20, 30)) {
       Frames.paintPerson(frame, 20, 10, 20, 30, 200, 100, 50);
       assertSame(frame, stage.apply(frame), "compositing works in place");
@@ -44,7 +43,7 @@ class CompositeStageTest {
 
   @Test
   void halfAlphaMixesEvenly() throws Exception {
-    try (CompositeStage stage = new CompositeStage(ColorBackground.parse("#000000"), false);
+    try (CompositeStage stage = new CompositeStage(new ColorBackground(0x000000), false);
          Frame frame = Frames.solid(8, 8, 200, 100, 0)) {
       frame.maskForWriting().put(new org.bytedeco.opencv.opencv_core.Scalar(128));
       stage.apply(frame);
@@ -57,7 +56,7 @@ class CompositeStageTest {
     Path hubble = TestData.file("data/backgrounds/hubble_deep_field_1000x872.jpg");
     try (CompositeStage stage = new CompositeStage(new ImageBackground(hubble), false);
          Frame frame = Frames.solid(320, 180, 0, 0, 0);
-         Mat original = Sources.readImage(hubble);
+         Mat original = Images.readImage(hubble);
          Mat expected = new Mat(180, 320, opencv_core.CV_8UC3)) {
       Frames.paintPerson(frame, 100, 50, 60, 100, 1, 2, 3);
       stage.apply(frame);
@@ -108,13 +107,13 @@ class CompositeStageTest {
   @Test
   void backgroundSwapTakesEffectOnTheNextFrame() throws Exception {
     try (StageSlot slot = new StageSlot("composite")) {
-      slot.replace(new CompositeStage(ColorBackground.parse("#ff0000"), false));
+      slot.replace(new CompositeStage(new ColorBackground(0xff0000), false));
       try (Frame a = Frames.solid(16, 16, 0, 0, 0)) {
         Frames.paintPerson(a, 0, 0, 1, 1, 0, 0, 0);
         slot.apply(a);
         assertArrayEquals(new int[] {0, 0, 255}, Frames.pixel(a.image(), 8, 8));
       }
-      CompositeStage blue = new CompositeStage(ColorBackground.parse("#0000ff"), false);
+      CompositeStage blue = new CompositeStage(new ColorBackground(0x0000ff), false);
       slot.replace(blue);
       try (Frame b = Frames.solid(16, 16, 0, 0, 0)) {
         Frames.paintPerson(b, 0, 0, 1, 1, 0, 0, 0);
@@ -150,7 +149,7 @@ class CompositeStageTest {
 
   @Test
   void hologramTintsThePersonBlue() throws Exception {
-    try (CompositeStage stage = new CompositeStage(ColorBackground.parse("#000000"), true);
+    try (CompositeStage stage = new CompositeStage(new ColorBackground(0x000000), true);
          Frame frame = Frames.solid(64, 64, 0, 0, 0)) {
       Frames.paintPerson(frame, 0, 0, 64, 64, 128, 128, 128);
       stage.apply(frame);
@@ -167,8 +166,8 @@ class CompositeStageTest {
     Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3, 4, 5, 6});
     IOException e = assertThrows(IOException.class, () -> new ImageBackground(corrupt));
     assertTrue(e.getMessage().contains("corrupt.png") && e.getMessage().contains("corrupt"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> ColorBackground.parse("red"));
-    assertThrows(IllegalArgumentException.class, () -> new BlurBackground(0));
+    assertThrows(IllegalArgumentException.class, () -> Effect.Color.parse("red"));
+    assertThrows(IllegalArgumentException.class, () -> new Effect.Blur(0, false));
     IOException v = assertThrows(IOException.class, () -> new VideoBackground(corrupt));
     assertTrue(v.getMessage().contains("corrupt.png"), v.getMessage());
   }

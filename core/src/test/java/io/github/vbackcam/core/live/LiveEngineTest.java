@@ -14,9 +14,10 @@ import io.github.vbackcam.core.RecordingSegmenter;
 import io.github.vbackcam.core.Render;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.segment.Segmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class LiveEngineTest {
   private LiveEngine start(int initialConsumers, MaskSettings mask, SegmenterFactory models) throws IOException {
     consumers.count = initialConsumers;
     engine = new LiveEngine(camera, sink, SIZE, consumers, models, mask, 5);
-    engine.prepare(BackgroundSpec.color("#ff0000"), "fake");
+    engine.prepare(new Effect.Color(0xff0000, false), "fake");
     engine.start();
     return engine;
   }
@@ -145,7 +146,7 @@ class LiveEngineTest {
   @Test
   void renderAndLiveRunTheSameChainEachStepOnItsOwnThread() throws Exception {
     RecordingSegmenter rendered = new RecordingSegmenter("fake", 0);
-    Render.run(new Render.Job(TestData.tearsOfSteel(), null, SIZE, BackgroundSpec.color("#ff0000"), false,
+    Render.run(new Render.Job(TestData.tearsOfSteel(), null, SIZE, new Effect.Color(0xff0000, false),
         MaskSettings.STILL, "fake", 5, false), name -> rendered, EngineListener.NONE);
     RecordingSegmenter live = new RecordingSegmenter("fake", 0);
     start(1, MaskSettings.STILL, name -> live);
@@ -157,6 +158,17 @@ class LiveEngineTest {
     assertEquals(expected, Set.copyOf(live.calls()), "live");
     assertEquals(expected.stream().filter(c -> !c.startsWith("reset")).collect(Collectors.toSet()),
         Set.copyOf(rendered.calls()), "render: a file is read once, from its start, so nothing resets");
+  }
+
+  @Test
+  void theHologramReachesTheLiveCamera() throws Exception {
+    start(1, MaskSettings.STILL, name -> new RecordingSegmenter(name, 255));
+    await("the camera's blue: all person", () -> sink.last().equals("blue"));
+    engine.setEffect(new Effect.Color(0xff0000, true));
+    await("the hologram's dark scan line on the top row", () -> sink.topRowBlue < 200);
+    assertEquals("color #ff0000 + hologram", engine.status().effect().toString());
+    engine.setEffect(new Effect.Color(0xff0000, false));
+    await("the plain camera again", () -> sink.topRowBlue == 255);
   }
 
   @Test
@@ -173,9 +185,9 @@ class LiveEngineTest {
     start(1);
     await("a red frame", () -> sink.last().equals("red"));
     int opens = camera.opens.get();
-    engine.setBackground(BackgroundSpec.none());
+    engine.setEffect(new Effect.None());
     await("the camera's blue", () -> sink.last().equals("blue"));
-    engine.setBackground(BackgroundSpec.color("#00ff00"));
+    engine.setEffect(new Effect.Color(0x00ff00, false));
     await("green", () -> sink.last().equals("green"));
     assertEquals(opens, camera.opens.get(), "the camera was reopened for a background change");
   }
@@ -315,9 +327,12 @@ class LiveEngineTest {
   static final class RecordingSink implements FrameSink {
     private final List<String> colours = new ArrayList<>();
     volatile boolean closed;
+    /** The blue of the top row, where the hologram draws a dark scan line. */
+    volatile int topRowBlue;
 
     @Override
     public synchronized void write(Frame frame) {
+      topRowBlue = Frames.pixel(frame.image(), 2, 0)[0];
       int[] bgr = Frames.pixel(frame.image(), 2, 2);
       String c = bgr[0] > 200 && bgr[1] < 50 && bgr[2] < 50 ? "blue"
           : bgr[2] > 200 && bgr[0] < 50 && bgr[1] < 50 ? "red"

@@ -9,7 +9,7 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
-import io.github.vbackcam.core.source.Sources;
+import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.SessionOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ class SegmentationQualityTest {
     for (int i = 0; i < images.size(); i += step) {
       Path image = images.get(i);
       Path truth = dir.resolve("masks").resolve(image.getFileName().toString().replace(".jpg", ".png"));
-      try (Mat pixels = Sources.readImage(image);
+      try (Mat pixels = Images.readImage(image);
            Frame frame = Frame.allocate(pixels.cols(), pixels.rows(), i, System.nanoTime());
            Mat expected = imread(truth.toString(), IMREAD_GRAYSCALE)) {
         pixels.copyTo(frame.image());

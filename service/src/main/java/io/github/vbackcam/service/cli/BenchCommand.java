@@ -6,7 +6,7 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Render;
 import io.github.vbackcam.core.Step;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -60,9 +60,9 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--frames must be at least 1");
     }
     io.github.vbackcam.core.sink.Sinks.checkWritable(json);
-    BackgroundSpec background = effect.background();
-    Render.Job job = new Render.Job(input, null, size != null ? VideoSize.parse(size) : null, background,
-        effect.hologram, effect.mask(false), effect.model, frames, true);
+    Effect chosen = effect.effect();
+    Render.Job job = new Render.Job(input, null, size != null ? VideoSize.parse(size) : null, chosen,
+        effect.mask(false), effect.model, frames, true);
     ModelCatalog catalog = Engines.catalog();
     Recorder recorder = new Recorder(rssEvery);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
     Render.run(job, catalog, recorder);
     long wall = System.nanoTime() - wall0;
     long cpu = os.getProcessCpuTime() - cpu0;
-    String report = recorder.json(effect.model, background, wall, cpu);
+    String report = recorder.json(effect.model, chosen, wall, cpu);
     Files.writeString(json, report);
     LOG.info("Bench results in {}:\n{}", json, report);
     return 0;
@@ -115,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    synchronized String json(String model, BackgroundSpec background, long wallNanos, long cpuNanos) {
+    synchronized String json(String model, Effect background, long wallNanos, long cpuNanos) {
       int n = steps.size();
       double steadyFps = n > 1 ? (n - 1) / ((lastEnd - firstEnd) / 1e9) : 0;
       StringBuilder sb = new StringBuilder("{\n");

@@ -1,14 +1,17 @@
 package io.github.vbackcam.service.cli;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
+import io.github.vbackcam.core.composite.Effects;
 import io.github.vbackcam.core.segment.MaskSettings;
+import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** The effect options shared by {@code render} and {@code bench}. */
+/** The effect options shared by {@code render} and {@code bench}; the values are checked by the effect itself. */
 public final class EffectOptions {
 
   @ArgGroup(exclusive = true)
@@ -20,7 +23,7 @@ public final class EffectOptions {
     Path background;
 
     @Option(names = "--blur", paramLabel = "RADIUS", description = "Blur the real background instead (1-200).")
-    Integer blur;
+    String blur;
 
     @Option(names = "--color", paramLabel = "#RRGGBB", description = "A solid colour background.")
     String color;
@@ -32,8 +35,9 @@ public final class EffectOptions {
   @Option(names = "--hologram", description = "Show the person as a hologram.")
   boolean hologram;
 
-  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "selfie",
-      description = "selfie (default), meet, rvm, bodypix, or the path of a TF.js model.json.")
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = ModelCatalog.DEFAULT,
+      completionCandidates = Choices.Models.class,
+      description = "${COMPLETION-CANDIDATES}, or the path of a TF.js model.json (default ${DEFAULT-VALUE}).")
   String model;
 
   @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
@@ -41,7 +45,7 @@ public final class EffectOptions {
   double threshold;
 
   @Option(names = "--feather", paramLabel = "PX", defaultValue = "2",
-      description = "Edge feathering in output pixels (default ${DEFAULT-VALUE}).")
+      description = "Edge feathering in output pixels, 0-50 (default ${DEFAULT-VALUE}).")
   double feather;
 
   @Option(names = "--smoothing", paramLabel = "S",
@@ -49,17 +53,18 @@ public final class EffectOptions {
           + " a still image).")
   Double smoothing;
 
-  BackgroundSpec background() throws IOException {
+  Effect effect() throws IOException {
+    String on = Boolean.toString(hologram);
     if (choice.none) {
-      return BackgroundSpec.none();
+      return Effects.parse("none", Map.of());
     }
     if (choice.blur != null) {
-      return BackgroundSpec.blur(choice.blur);
+      return Effects.parse("blur", Map.of("radius", choice.blur, Effects.HOLOGRAM, on));
     }
     if (choice.color != null) {
-      return BackgroundSpec.color(choice.color);
+      return Effects.parse("color", Map.of("color", choice.color, Effects.HOLOGRAM, on));
     }
-    return BackgroundSpec.file(choice.background != null ? choice.background : Defaults.defaultBackground());
+    return Effect.file(choice.background != null ? choice.background : Defaults.defaultBackground(), hologram);
   }
 
   MaskSettings mask(boolean still) {

@@ -2,8 +2,8 @@ package io.github.vbackcam.service.cli;
 
 import io.github.vbackcam.core.Render;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.ModelCatalog;
-import io.github.vbackcam.core.source.Sources;
 import io.github.vbackcam.service.Defaults;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,14 +43,14 @@ public final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path in = input != null ? input : Defaults.sample();
-    boolean still = Sources.isImage(in);
+    boolean still = FileTypes.isImage(in);
     Path out = output != null ? output : Path.of(still ? "vbackcam-render.png" : "vbackcam-render.mp4");
     VideoSize outSize = size != null ? VideoSize.parse(size) : null;
-    Render.Job job = new Render.Job(in, out, outSize, effect.background(), effect.hologram, effect.mask(still),
-        effect.model, frames, false);
+    Render.Job job = new Render.Job(in, out, outSize, effect.effect(), effect.mask(still), effect.model, frames,
+        false);
     ModelCatalog catalog = Engines.catalog();
     Progress progress = new Progress(System.err);
-    LOG.info("Rendering {} with {} and model {} to {}", in, job.background(), effect.model, out);
+    LOG.info("Rendering {} with {} and model {} to {}", in, job.effect(), effect.model, out);
     Render.run(job, catalog, progress);
     progress.finish();
     long n = progress.frames();

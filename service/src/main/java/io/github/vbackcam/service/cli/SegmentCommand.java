@@ -3,8 +3,10 @@ package io.github.vbackcam.service.cli;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 
 import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.internal.FileTypes;
+import io.github.vbackcam.core.internal.Images;
+import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.segment.Segmenter;
-import io.github.vbackcam.core.source.Sources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,8 +42,9 @@ public final class SegmentCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Where the masks go.")
   Path output;
 
-  @Option(names = "--model", paramLabel = "MODEL", defaultValue = "selfie",
-      description = "selfie (default), meet, rvm, bodypix, or the path of a TF.js model.json.")
+  @Option(names = "--model", paramLabel = "MODEL", defaultValue = ModelCatalog.DEFAULT,
+      completionCandidates = Choices.Models.class,
+      description = "${COMPLETION-CANDIDATES}, or the path of a TF.js model.json (default ${DEFAULT-VALUE}).")
   String model;
 
   @Override
@@ -54,7 +57,7 @@ public final class SegmentCommand implements Callable<Integer> {
       for (Path image : images) {
         String name = image.getFileName().toString();
         Path mask = output.resolve(name.substring(0, name.lastIndexOf('.')) + ".png");
-        try (Mat pixels = Sources.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
+        try (Mat pixels = Images.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
           segmenter.segmentToMask(frame);
           if (!imwrite(mask.toString(), frame.mask())) {
             throw new IOException("cannot write mask " + mask);
@@ -79,7 +82,7 @@ public final class SegmentCommand implements Callable<Integer> {
     }
     List<Path> images;
     try (Stream<Path> files = Files.list(input)) {
-      images = files.filter(Sources::isImage).sorted().toList();
+      images = files.filter(FileTypes::isImage).sorted().toList();
     }
     if (images.isEmpty()) {
       throw new IOException("no images (.png, .jpg, ...) in directory " + input);

@@ -1,31 +1,36 @@
 package io.github.vbackcam.service.config;
 
+import io.github.vbackcam.core.BadValue;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
+import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.segment.MaskSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.BiFunction;
 
 /**
  * The service's settings: defaults, then {@code /etc/vbackcam/vbackcam.conf}, then
  * {@code ~/.config/vbackcam/vbackcam.conf}, then the remembered choices in the XDG state dir, then the command
  * line. Every key is documented in {@code vbackcam.conf.example} and vbackcam(1); {@link #set} rejects unknown keys
- * and bad values with a message that names the key and the value.
+ * and bad values with a message that names the key and the value. The effect and mask keys are checked by their
+ * value types ({@link Effects}, {@link MaskSettings}); this class checks only what is its own (sizes, rates).
  */
 public final class Settings {
 
   /** Every key, in the order the example file documents them. */
   public static final List<String> KEYS = List.of("camera", "camera-format", "camera-size", "camera-fps", "output",
-      "size", "mode", "background", "blur", "color", "model", "threshold", "feather", "smoothing",
+      "size", "mode", "background", "blur", "color", "hologram", "model", "threshold", "feather", "smoothing",
       "placeholder-fps", "still-fps");
 
   /** The keys remembered across restarts in the state file. */
-  public static final List<String> REMEMBERED = List.of("mode", "background", "blur", "color", "model");
+  public static final List<String> REMEMBERED = List.of("mode", "background", "blur", "color", "hologram", "model");
 
-  private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+  /** The key that holds each effect parameter (see {@link Effects}). */
+  private static final Map<String, String> EFFECT_KEYS = Map.of("path", "background", "radius", "blur",
+      "color", "color", Effects.HOLOGRAM, "hologram");
 
   private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -40,6 +45,7 @@ public final class Settings {
     values.put("background", "");
     values.put("blur", "20");
     values.put("color", "#00b140");
+    values.put("hologram", "false");
     values.put("model", "selfie");
     values.put("threshold", "0.5");
     values.put("feather", "2");
@@ -69,24 +75,15 @@ public final class Settings {
         }
       }
       case "camera-fps", "placeholder-fps", "still-fps" -> number(key, v, 1, 120);
-      case "mode" -> {
-        try {
-          BackgroundSpec.Mode.parse(v);
-        } catch (IllegalArgumentException e) {
-          throw bad(key, v, "expected image, video, blur, color or none");
-        }
-      }
+      case "mode" -> check(key, v, () -> Effects.parameters(v));
       case "background" -> { }
-      case "blur" -> number(key, v, 1, 200);
-      case "color" -> {
-        if (!COLOR.matcher(v).matches()) {
-          throw bad(key, v, "expected #rrggbb");
-        }
-      }
+      case "blur" -> check(key, v, () -> Effects.check("radius", v));
+      case "color" -> check(key, v, () -> Effects.check("color", v));
+      case "hologram" -> check(key, v, () -> Effects.check(Effects.HOLOGRAM, v));
       case "model" -> requireNonEmpty(key, v);
-      case "threshold" -> number(key, v, 0, 1);
-      case "feather" -> number(key, v, 0, 50);
-      case "smoothing" -> number(key, v, 0, 0.95);
+      case "threshold" -> mask(key, v, MaskSettings::withThreshold);
+      case "feather" -> mask(key, v, MaskSettings::withFeather);
+      case "smoothing" -> mask(key, v, MaskSettings::withSmoothing);
       default -> throw new IllegalStateException(key);
     }
     values.put(key, v);
@@ -108,30 +105,33 @@ public final class Settings {
     return VideoSize.parse(get(key));
   }
 
-  /** The background the settings describe; an image mode with no file set uses {@code defaultImage}. */
-  public BackgroundSpec background(Path defaultImage) {
-    BackgroundSpec.Mode mode = BackgroundSpec.Mode.parse(get("mode"));
-    return switch (mode) {
-      case NONE -> BackgroundSpec.none();
-      case BLUR -> BackgroundSpec.blur((int) number("blur"));
-      case COLOR -> BackgroundSpec.color(get("color"));
-      case IMAGE, VIDEO -> {
-        String file = get("background");
-        Path path = file.isEmpty() ? defaultImage : Path.of(expandHome(file));
-        yield mode == BackgroundSpec.Mode.IMAGE ? BackgroundSpec.image(path) : BackgroundSpec.video(path);
-      }
-    };
+  /** The effect the settings describe; an image or video mode with no file set uses {@code defaultImage}. */
+  public Effect effect(Path defaultImage) {
+    String kind = get("mode");
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (String p : Effects.parameters(kind)) {
+      parameters.put(p, get(EFFECT_KEYS.get(p)));
+    }
+    if (parameters.containsKey("path")) {
+      String file = parameters.get("path");
+      parameters.put("path", file.isEmpty() ? defaultImage.toString() : expandHome(file));
+    }
+    if (!(kind.equals("none"))) {
+      parameters.put(Effects.HOLOGRAM, get("hologram"));
+    }
+    return Effects.parse(kind, parameters);
   }
 
-  /** Records a background chosen at run time in the keys that describe it. */
-  public void remember(BackgroundSpec spec) {
-    values.put("mode", spec.mode().label());
-    switch (spec.mode()) {
-      case IMAGE, VIDEO -> values.put("background", spec.path().toString());
-      case BLUR -> values.put("blur", Integer.toString(spec.blurRadius()));
-      case COLOR -> values.put("color", String.format(Locale.ROOT, "#%06x", spec.rgb()));
-      case NONE -> { }
-    }
+  /** Records an effect chosen at run time in the keys that describe it. */
+  public void remember(Effect effect) {
+    values.put("mode", effect.kind());
+    effect.parameters().forEach((p, v) -> values.put(EFFECT_KEYS.get(p), v));
+  }
+
+  /** The mask settings for video from the threshold, feather and smoothing keys. */
+  public MaskSettings mask() {
+    return MaskSettings.VIDEO.withThreshold(number("threshold")).withFeather(number("feather"))
+        .withSmoothing(number("smoothing"));
   }
 
   static String expandHome(String path) {
@@ -150,14 +150,32 @@ public final class Settings {
   }
 
   private static void number(String key, String v, double min, double max) {
-    double d;
+    double d = number(key, v);
+    if (!(d >= min && d <= max)) {
+      throw bad(key, v, "out of range " + fmt(min) + "-" + fmt(max));
+    }
+  }
+
+  private static double number(String key, String v) {
     try {
-      d = Double.parseDouble(v);
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw bad(key, v, "not a number");
     }
-    if (!(d >= min && d <= max)) {
-      throw bad(key, v, "out of range " + fmt(min) + "-" + fmt(max));
+  }
+
+  /** Checks a mask key by making mask settings with it: {@link MaskSettings} owns the ranges. */
+  private static void mask(String key, String v, BiFunction<MaskSettings, Double, MaskSettings> with) {
+    double d = number(key, v);
+    check(key, v, () -> with.apply(MaskSettings.VIDEO, d));
+  }
+
+  /** Runs a value type's check and quotes its reason under this key. */
+  private static void check(String key, String v, Runnable check) {
+    try {
+      check.run();
+    } catch (BadValue e) {
+      throw bad(key, v, e.reason());
     }
   }
 

@@ -1,7 +1,11 @@
 package io.github.vbackcam.service.ctl;
 
+import io.github.vbackcam.service.cli.Choices;
 import io.github.vbackcam.service.dbus.Control1;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -12,19 +16,20 @@ import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vbackcam ctl} (installed as {@code vbackcamctl}): a thin client of the service's D-Bus API on the session
- * bus. It uses only the interface definition, never the engine.
+ * bus. It uses only the interface definition and, for help and completion, the names of effects and models.
  */
 @Command(name = "ctl", mixinStandardHelpOptions = true,
     description = "Controls the running camera service over D-Bus (also installed as vbackcamctl).",
-    subcommands = {CtlCommand.Background.class, CtlCommand.Blur.class, CtlCommand.Color.class,
-        CtlCommand.Mode.class, CtlCommand.Model.class, CtlCommand.Pause.class, CtlCommand.Resume.class,
-        CtlCommand.Reload.class, CtlCommand.Status.class})
+    subcommands = {CtlCommand.Effect.class, CtlCommand.Background.class, CtlCommand.Blur.class,
+        CtlCommand.Color.class, CtlCommand.Mode.class, CtlCommand.Model.class, CtlCommand.Pause.class,
+        CtlCommand.Resume.class, CtlCommand.Reload.class, CtlCommand.Status.class})
 public final class CtlCommand implements Runnable {
 
   @Spec
@@ -67,6 +72,36 @@ public final class CtlCommand implements Runnable {
     }
   }
 
+  @Command(name = "effect", description = {"Switch the effect, with its parameters as KEY=VALUE:",
+      "  effect image path=FILE | video path=FILE | blur radius=1-200 | color color=#RRGGBB | none",
+      "  every kind but none also takes hologram=true|false."})
+  static final class Effect implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Choices.EffectKinds.class,
+        description = "${COMPLETION-CANDIDATES}")
+    String kind;
+
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE")
+    List<String> parameters = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      Map<String, Variant<?>> options = new LinkedHashMap<>();
+      for (String p : parameters) {
+        int eq = p.indexOf('=');
+        if (eq <= 0) {
+          throw new ParameterException(spec.commandLine(), "'" + p + "' is not KEY=VALUE");
+        }
+        String key = p.substring(0, eq);
+        String value = p.substring(eq + 1);
+        options.put(key, new Variant<>(key.equals("path") ? Path.of(value).toAbsolutePath().toString() : value));
+      }
+      return CtlCommand.call(spec, (c, p) -> c.SetEffect(kind, options));
+    }
+  }
+
   @Command(name = "background", description = "Show an image or looped video behind you.")
   static final class Background implements Callable<Integer> {
     @Spec
@@ -93,9 +128,8 @@ public final class CtlCommand implements Runnable {
     @Override
     public Integer call() {
       if (radius < 0 || radius > 0xffffffffL) {
-        spec.commandLine().getErr().println("vbackcamctl: blur radius " + radius + " is out of range 1-200");
-        spec.commandLine().getErr().flush();
-        return 2;
+        // Not a D-Bus u: sent as text, so that the service's own rule answers.
+        return CtlCommand.call(spec, (c, p) -> c.SetEffect("blur", Map.of("radius", new Variant<>(radius + ""))));
       }
       return CtlCommand.call(spec, (c, p) -> c.SetBlur(new UInt32(radius)));
     }
@@ -115,12 +149,13 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "mode", description = "image, video, blur, color or none (none: no effect).")
+  @Command(name = "mode", description = "Switch the effect, keeping its last parameters (none: no effect).")
   static final class Mode implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODE")
+    @Parameters(paramLabel = "MODE", completionCandidates = Choices.EffectKinds.class,
+        description = "${COMPLETION-CANDIDATES}")
     String mode;
 
     @Override
@@ -129,12 +164,13 @@ public final class CtlCommand implements Runnable {
     }
   }
 
-  @Command(name = "model", description = "selfie, meet, rvm, bodypix, or the path of a TF.js model.json.")
+  @Command(name = "model", description = "Switch the segmentation model.")
   static final class Model implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "MODEL")
+    @Parameters(paramLabel = "MODEL", completionCandidates = Choices.Models.class,
+        description = "${COMPLETION-CANDIDATES}, or the path of a TF.js model.json")
     String model;
 
     @Override

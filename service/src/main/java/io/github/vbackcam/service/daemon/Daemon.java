@@ -3,20 +3,20 @@ package io.github.vbackcam.service.daemon;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
+import io.github.vbackcam.core.composite.Effects;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.device.DeviceProbe;
-import io.github.vbackcam.core.live.ConsumerMonitor;
+import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.live.LiveStatus;
-import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.EllipseSegmenter;
 import io.github.vbackcam.core.segment.ModelCatalog;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.sink.LoopbackSink;
 import io.github.vbackcam.core.sink.VideoFileSink;
 import io.github.vbackcam.core.source.CameraSource;
 import io.github.vbackcam.core.source.PacedSource;
-import io.github.vbackcam.core.source.Sources;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
 import io.github.vbackcam.service.Main;
@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.types.UInt32;
-import org.freedesktop.dbus.types.UInt64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +73,7 @@ public final class Daemon implements Controls, AutoCloseable {
     String out = Settings.expandHomePublic(settings.get("output"));
     ConsumerMonitor consumers;
     if (isFileOutput(out)) {
-      if (!Sources.extension(Path.of(out)).equals("y4m")) {
+      if (!FileTypes.extension(Path.of(out)).equals("y4m")) {
         throw new IllegalArgumentException("output '" + out + "' is a regular file: give it the .y4m extension"
             + " (the service writes Y4M to files)");
       }
@@ -92,12 +89,10 @@ public final class Daemon implements Controls, AutoCloseable {
       consumers.close();
       consumers = ConsumerMonitor.fromFile(Path.of(fake));
     }
-    MaskSettings mask = MaskSettings.VIDEO.withThreshold(settings.number("threshold"))
-        .withFeather(settings.number("feather")).withSmoothing(settings.number("smoothing"));
     // The system test runs the service under CPU emulation, where loading TensorFlow takes minutes.
     boolean fakeModel = System.getenv("VBACKCAM_FAKE_SEGMENTER") != null;
     engine = new LiveEngine(new Camera(), output, size, consumers,
-        fakeModel ? name -> new EllipseSegmenter() : catalog::open, mask,
+        fakeModel ? name -> new EllipseSegmenter() : catalog, settings.mask(),
         settings.number("placeholder-fps"));
   }
 
@@ -131,16 +126,18 @@ public final class Daemon implements Controls, AutoCloseable {
 
   /** Loads the model and background, starts frames, then takes the bus name (the unit is ready from then on). */
   public void start() throws Exception {
-    BackgroundSpec background;
+    Effect effect;
     try {
-      background = settings.background(Defaults.defaultBackground());
-      background.open().close();
+      effect = settings.effect(Defaults.defaultBackground());
+      if (!(effect instanceof Effect.None)) {
+        effect.open().close();
+      }
     } catch (IOException | IllegalArgumentException e) {
       LOG.warn("background {}: {}; using the first bundled one", settings.get("mode"), Errors.describe(e));
-      background = BackgroundSpec.image(Defaults.defaultBackground());
-      settings.remember(background);
+      effect = new Effect.Image(Defaults.defaultBackground(), false);
+      settings.remember(effect);
     }
-    engine.prepare(background, settings.get("model"));
+    engine.prepare(effect, settings.get("model"));
     engine.start();
     bus = io.github.vbackcam.service.dbus.SessionBus.connect();
     object = new ControlObject(this);
@@ -224,64 +221,77 @@ public final class Daemon implements Controls, AutoCloseable {
   // --- Controls: what D-Bus calls -------------------------------------------------------------------------------
 
   @Override
+  public void setEffect(String kind, Map<String, String> options) {
+    Map<String, String> parameters = new LinkedHashMap<>(options);
+    parameters.computeIfPresent("path", (k, v) -> absolute(v).toString());
+    apply(Effects.parse(kind, parameters), "effect " + kind);
+  }
+
+  @Override
   public void setBackground(String path) {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException("background path is empty");
     }
-    Path p = Path.of(Settings.expandHomePublic(path)).toAbsolutePath();
-    apply(BackgroundSpec.file(p), "background '" + path + "'");
+    apply(Effect.file(absolute(path), Boolean.parseBoolean(hologram())), "background '" + path + "'");
   }
 
   @Override
   public void setBlur(long radius) {
-    if (radius < 1 || radius > 200) {
-      throw new IllegalArgumentException("blur radius " + radius + " is out of range 1-200");
-    }
-    apply(BackgroundSpec.blur((int) radius), "blur " + radius);
+    apply(Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM, hologram())),
+        "blur " + radius);
   }
 
   @Override
   public void setColor(String color) {
-    if (color == null || !color.matches("#[0-9a-fA-F]{6}")) {
-      throw new IllegalArgumentException("colour '" + color + "' is not #rrggbb");
-    }
-    apply(BackgroundSpec.color(color), "colour " + color);
+    apply(Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM, hologram())),
+        "colour " + color);
   }
 
+  /** Switches the kind and keeps the last parameters of that kind (and the hologram choice). */
   @Override
   public void setMode(String mode) {
-    BackgroundSpec.Mode m = BackgroundSpec.Mode.parse(mode); // its message quotes the mode and lists valid ones
+    Effects.parameters(mode); // an unknown mode: the message quotes it and lists the valid ones
     Settings probe;
     synchronized (settings) {
       probe = copyOf(settings);
     }
-    probe.set("mode", m.label());
-    BackgroundSpec spec;
+    probe.set("mode", mode);
+    String background = probe.get("background");
+    if (mode.equals("video") && (background.isEmpty() || FileTypes.isImage(Path.of(background)))) {
+      throw new IllegalArgumentException("mode 'video' needs a video background first: call SetBackground with"
+          + " a video file");
+    }
+    if (mode.equals("image") && !background.isEmpty() && !FileTypes.isImage(Path.of(background))) {
+      probe.set("background", "");
+    }
+    Effect effect;
     try {
-      if (m == BackgroundSpec.Mode.VIDEO && (probe.get("background").isEmpty()
-          || Sources.isImage(Path.of(probe.get("background"))))) {
-        throw new IllegalArgumentException("mode 'video' needs a video background first: call SetBackground with"
-            + " a video file");
-      }
-      if (m == BackgroundSpec.Mode.IMAGE && !probe.get("background").isEmpty()
-          && !Sources.isImage(Path.of(probe.get("background")))) {
-        probe.set("background", "");
-      }
-      spec = probe.background(Defaults.defaultBackground());
+      effect = probe.effect(Defaults.defaultBackground());
     } catch (IOException e) {
       throw new IllegalArgumentException("mode '" + mode + "': " + Errors.describe(e));
     }
-    apply(spec, "mode '" + mode + "'");
+    apply(effect, "mode '" + mode + "'");
   }
 
-  private void apply(BackgroundSpec spec, String what) {
+  /** The hologram choice as text, kept by the shorthands that set only a background. */
+  private String hologram() {
+    synchronized (settings) {
+      return settings.get("hologram");
+    }
+  }
+
+  private static Path absolute(String path) {
+    return Path.of(Settings.expandHomePublic(path)).toAbsolutePath();
+  }
+
+  private void apply(Effect effect, String what) {
     try {
-      engine.setBackground(spec);
+      engine.setEffect(effect);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot use " + what + ": " + Errors.describe(e));
     }
     synchronized (settings) {
-      settings.remember(spec);
+      settings.remember(effect);
     }
     saveState();
   }
@@ -342,7 +352,7 @@ public final class Daemon implements Controls, AutoCloseable {
       setModel(model);
     }
     try {
-      apply(fresh.background(Defaults.defaultBackground()), "the configured background");
+      apply(fresh.effect(Defaults.defaultBackground()), "the configured effect");
     } catch (IOException e) {
       throw new IllegalArgumentException(Errors.describe(e));
     }
@@ -370,32 +380,14 @@ public final class Daemon implements Controls, AutoCloseable {
   }
 
   @Override
-  public Map<String, Object> properties() {
-    LiveStatus s = engine.status();
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("Version", Main.Version.version());
-    BackgroundSpec bg = s.background();
-    p.put("Mode", bg == null ? "" : bg.mode().label());
-    p.put("Background", bg == null ? "" : bg.toString());
-    List<String> backgrounds = new ArrayList<>();
+  public Status status() {
+    List<Path> backgrounds = List.of();
     try {
-      Defaults.backgrounds().forEach(b -> backgrounds.add(b.toAbsolutePath().toString()));
+      backgrounds = Defaults.backgrounds();
     } catch (IOException e) {
       LOG.debug("cannot list backgrounds", e);
     }
-    p.put("Backgrounds", backgrounds.toArray(new String[0]));
-    p.put("Model", s.model() == null ? "" : s.model());
-    p.put("Device", device.toString());
-    p.put("State", s.state().label());
-    p.put("StateDetail", s.detail());
-    p.put("Fps", Math.round(s.fps() * 10) / 10.0);
-    p.put("LatencyMs", Math.round(s.latencyMs() * 10) / 10.0);
-    p.put("Consumers", new UInt32(s.consumers()));
-    p.put("ConsumerDetection", s.consumerMode());
-    p.put("Drops", new UInt64(s.drops()));
-    p.put("CameraDevice", s.camera());
-    p.put("OutputDevice", s.output());
-    return p;
+    return new Status(Main.Version.version(), backgrounds, device.toString(), engine.status());
   }
 
   /** Releases the bus name first (no more calls), then stops frames and frees the engine. */

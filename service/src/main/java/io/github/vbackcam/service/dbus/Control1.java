@@ -15,6 +15,10 @@ public interface Control1 extends DBusInterface {
   String INTERFACE = "io.github.vbackcam.Control1";
   String BUS_NAME = "io.github.vbackcam";
   String OBJECT_PATH = "/io/github/vbackcam";
+  /** The interface's version, served as the {@code version} property: 1 added SetEffect. */
+  int VERSION = 1;
+
+  void SetEffect(String kind, java.util.Map<String, org.freedesktop.dbus.types.Variant<?>> options);
 
   void SetBackground(String path);
 

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.dbus;
 
+import io.github.vbackcam.core.live.LiveStatus;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.ExportedObject;
 import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,20 @@ public final class ControlObject implements Control1, Properties {
   @Override
   public String getObjectPath() {
     return OBJECT_PATH;
+  }
+
+  @Override
+  public void SetEffect(String kind, Map<String, Variant<?>> options) {
+    Map<String, String> text = new java.util.LinkedHashMap<>();
+    options.forEach((key, value) -> {
+      Object v = value.getValue();
+      if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+        throw new InvalidArgs("option '" + key + "' has type " + value.getSig()
+            + "; give a string, a number or a boolean");
+      }
+      text.put(key, String.valueOf(v));
+    });
+    call(() -> controls.setEffect(kind, text));
   }
 
   @Override
@@ -148,12 +164,32 @@ public final class ControlObject implements Control1, Properties {
     return info.getSource();
   }
 
+  /** Every property by name, with D-Bus-typed values, from the service's status and the holds kept here. */
   private Map<String, Object> properties() {
-    Map<String, Object> all = new java.util.LinkedHashMap<>(controls.properties());
+    Controls.Status status = controls.status();
+    LiveStatus s = status.live();
+    Map<String, Object> p = new java.util.LinkedHashMap<>();
+    p.put("version", new UInt32(VERSION));
+    p.put("Version", status.version());
+    p.put("Mode", s.effect() == null ? "" : s.effect().kind());
+    p.put("Background", s.effect() == null ? "" : s.effect().toString());
+    p.put("Backgrounds", status.backgrounds().stream().map(b -> b.toAbsolutePath().toString())
+        .toArray(String[]::new));
+    p.put("Model", s.model() == null ? "" : s.model());
+    p.put("Device", status.device());
+    p.put("State", s.state().label());
+    p.put("StateDetail", s.detail());
+    p.put("Fps", Math.round(s.fps() * 10) / 10.0);
+    p.put("LatencyMs", Math.round(s.latencyMs() * 10) / 10.0);
+    p.put("Consumers", new UInt32(s.consumers()));
+    p.put("ConsumerDetection", s.consumerMode());
     synchronized (holders) {
-      all.put("Holds", new UInt32(holders.size()));
+      p.put("Holds", new UInt32(holders.size()));
     }
-    return all;
+    p.put("Drops", new UInt64(s.drops()));
+    p.put("CameraDevice", s.camera());
+    p.put("OutputDevice", s.output());
+    return p;
   }
 
   private void call(Runnable action) {
@@ -232,10 +268,5 @@ public final class ControlObject implements Control1, Properties {
       return new Variant<>(list, "as");
     }
     return new Variant<>(value);
-  }
-
-  /** For tests: a value as sent. */
-  static UInt32 u(long v) {
-    return new UInt32(v);
   }
 }

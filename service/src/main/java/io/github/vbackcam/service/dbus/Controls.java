@@ -1,5 +1,8 @@
 package io.github.vbackcam.service.dbus;
 
+import io.github.vbackcam.core.live.LiveStatus;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,6 +10,19 @@ import java.util.Map;
  * with a message that quotes it; the previous state must then stay in effect.
  */
 public interface Controls {
+
+  /**
+   * What the service reports, typed; only the D-Bus object turns it into properties.
+   *
+   * @param version the service's version
+   * @param backgrounds the bundled backgrounds
+   * @param device where inference runs and why
+   * @param live the engine's state, effect, model and figures
+   */
+  record Status(String version, List<Path> backgrounds, String device, LiveStatus live) {}
+
+  /** The effect {@code kind} with its parameters as text (see {@code Effects}). */
+  void setEffect(String kind, Map<String, String> options);
 
   void setBackground(String path);
 
@@ -27,9 +43,5 @@ public interface Controls {
   /** Whether any client holds the camera paused (see Hold in the interface XML). */
   void held(boolean anyHold);
 
-  /**
-   * Every property by name (the D-Bus object adds Holds), with D-Bus-ready values: String, Double, UInt32, UInt64,
-   * String[].
-   */
-  Map<String, Object> properties();
+  Status status();
 }

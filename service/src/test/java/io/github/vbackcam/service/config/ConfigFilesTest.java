@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vbackcam.core.composite.BackgroundSpec;
+import io.github.vbackcam.core.composite.Effect;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,8 @@ class ConfigFilesTest {
     Map<String, String> good = Map.ofEntries(Map.entry("camera", "/dev/video2"), Map.entry("camera-format", "yuyv422"),
         Map.entry("camera-size", "640x480"), Map.entry("camera-fps", "15"), Map.entry("output", "/dev/video21"),
         Map.entry("size", "960x540"), Map.entry("mode", "blur"), Map.entry("background", "~/Pictures/beach.jpg"),
-        Map.entry("blur", "35"), Map.entry("color", "#112233"), Map.entry("model", "meet"),
+        Map.entry("blur", "35"), Map.entry("color", "#112233"), Map.entry("hologram", "true"),
+        Map.entry("model", "meet"),
         Map.entry("threshold", "0.6"), Map.entry("feather", "3"), Map.entry("smoothing", "0.5"),
         Map.entry("placeholder-fps", "1"), Map.entry("still-fps", "25"));
     assertEquals(new HashSet<>(Settings.KEYS), good.keySet(), "every key has a case here");
@@ -45,7 +46,7 @@ class ConfigFilesTest {
     good.forEach((k, v) -> text.append("  ").append(k).append(" = ").append(v).append("  \n"));
     Settings s = read(text.toString());
     good.forEach((k, v) -> assertEquals(v, s.get(k), k));
-    assertEquals(BackgroundSpec.blur(35), s.background(Path.of("/default.png")));
+    assertEquals(new Effect.Blur(35, true), s.effect(Path.of("/default.png")));
   }
 
   @Test
@@ -84,7 +85,7 @@ class ConfigFilesTest {
     ConfigFiles.apply(user, s);
     assertEquals("meet", s.get("model"));
     assertEquals("40", s.get("blur"));
-    s.remember(BackgroundSpec.color("#abcdef"));
+    s.remember(new Effect.Color(0xabcdef, false));
     Path state = dir.resolve("state/vbackcam/state");
     ConfigFiles.saveState(state, s);
     Settings again = new Settings();

@@ -268,6 +268,32 @@ class LiveServiceTest {
 
   @Test
   @Order(11)
+  void setEffectTakesAKindWithOptionsAndSoDoesVbackcamctlEffect() throws Exception {
+    assertEquals("u 1", property("version"));
+    call("SetEffect", "sa{sv}", "color", "2", "color", "s", "#00ffff", "hologram", "b", "false");
+    assertCorners(0, 255, 255, "after SetEffect color #00ffff");
+    assertEquals("s \"color #00ffff\"", property("Background"));
+    String[][] bad = {{"blur", "radius", "u", "0", "'0'"}, {"blur", "size", "u", "3", "'size'"},
+        {"sepia", "radius", "u", "3", "unknown mode 'sepia'"}};
+    for (String[] c : bad) {
+      Result r = run("busctl", "--address=" + address, "call", DEST, PATH, IFACE, "SetEffect", "sa{sv}", c[0], "1",
+          c[1], c[2], c[3]);
+      assertTrue(r.status != 0 && r.err.contains(c[4]), String.join(" ", c) + ": " + r.err);
+    }
+    Result ctl = run(java("ctl", "effect", "color", "color=0000ff"));
+    assertEquals(0, ctl.status, ctl.err);
+    Thread.sleep(1200);
+    assertCorners(0, 0, 255, "after vbackcamctl effect color color=0000ff");
+    Result hologram = run(java("ctl", "effect", "blur", "radius=12", "hologram=true"));
+    assertEquals(0, hologram.status, hologram.err);
+    assertEquals("s \"blur 12 + hologram\"", property("Background"));
+    Result usage = run(java("ctl", "effect", "blur", "radius"));
+    assertEquals(2, usage.status, usage.err);
+    assertTrue(usage.err.contains("'radius' is not KEY=VALUE"), usage.err);
+  }
+
+  @Test
+  @Order(12)
   void choicesAreRemembered() throws Exception {
     call("SetColor", "s", "#123456");
     String state = Files.readString(dir.resolve("state/vbackcam/state"));
@@ -275,7 +301,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void sigtermStopsTheServiceWithinASecond() throws Exception {
     long start = System.nanoTime();
     service.destroy(); // SIGTERM
