@@ -1,5 +1,6 @@
 package io.github.vbackcam.service;
 
+import io.github.vbackcam.core.XdgDirs;
 import io.github.vbackcam.core.tfjs.SessionOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public final class Defaults {
    * data), copied out of the jar so that FFmpeg and OpenCV can read it.
    */
   public static Path sample() throws IOException {
-    Path dir = cacheDir().resolve("samples");
+    Path dir = XdgDirs.cache().resolve("samples");
     Path file = dir.resolve("astronaut.png");
     if (Files.isRegularFile(file)) {
       return file;
@@ -65,12 +66,6 @@ public final class Defaults {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
     return file;
-  }
-
-  public static Path cacheDir() {
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("vbackcam");
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.inference.Predictor;
+import io.github.vbackcam.core.XdgDirs;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.tfjs.BundledModels;
 import io.github.vbackcam.core.tfjs.GraphModel;
@@ -67,11 +68,7 @@ public final class ModelCatalog implements SegmenterFactory {
 
   /** Where {@code vbackcam models fetch} installs: {@code $XDG_DATA_HOME/vbackcam/models}. */
   public static Path userInstallDir() {
-    String xdg = System.getenv("XDG_DATA_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".local", "share");
-    return base.resolve("vbackcam").resolve("models");
+    return XdgDirs.data().resolve("models");
   }
 
   /** The model.json a name or path stands for; the message says how to install a missing model. */

@@ -1,5 +1,6 @@
 package io.github.vbackcam.core.tfjs;
 
+import io.github.vbackcam.core.XdgDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -35,10 +36,7 @@ final class ModelCache {
     if (override != null && !override.isBlank()) {
       return Path.of(override);
     }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-        ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-    return base.resolve("vbackcam").resolve("models");
+    return XdgDirs.cache().resolve("models");
   }
 
   /** The converted SavedModel for {@code hash}, or null when there is none or it is damaged (then it is removed). */

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.config;
 
+import io.github.vbackcam.core.XdgDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,19 +20,13 @@ public final class ConfigFiles {
   public static List<Path> defaultFiles() {
     List<Path> files = new ArrayList<>();
     files.add(Path.of("/etc/vbackcam/vbackcam.conf"));
-    String xdg = System.getenv("XDG_CONFIG_HOME");
-    Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
-    files.add(base.resolve("vbackcam").resolve("vbackcam.conf"));
+    files.add(XdgDirs.config().resolve("vbackcam.conf"));
     return files;
   }
 
   /** Where run-time choices are remembered: {@code $XDG_STATE_HOME/vbackcam/state}. */
   public static Path stateFile() {
-    String xdg = System.getenv("XDG_STATE_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg)
-        : Path.of(System.getProperty("user.home"), ".local", "state");
-    return base.resolve("vbackcam").resolve("state");
+    return XdgDirs.state().resolve("state");
   }
 
   /** Applies {@code file} to {@code settings} if it exists; a bad line fails with "FILE:LINE: problem". */

@@ -134,12 +134,8 @@ public final class Settings {
         .withSmoothing(number("smoothing"));
   }
 
-  static String expandHome(String path) {
-    return expandHomePublic(path);
-  }
-
   /** {@code ~/x} as {@code $HOME/x}; other paths unchanged. */
-  public static String expandHomePublic(String path) {
+  public static String expandHome(String path) {
     return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
   }
 

@@ -5,6 +5,7 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.device.Cameras;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.device.DeviceProbe;
 import io.github.vbackcam.core.internal.FileTypes;
@@ -70,7 +71,7 @@ public final class Daemon implements Controls, AutoCloseable {
     this.cameraSpec = settings.get("camera");
     this.cameraShown = describeCamera(cameraSpec);
     VideoSize size = settings.size("size");
-    String out = Settings.expandHomePublic(settings.get("output"));
+    String out = Settings.expandHome(settings.get("output"));
     ConsumerMonitor consumers;
     if (isFileOutput(out)) {
       if (!FileTypes.extension(Path.of(out)).equals("y4m")) {
@@ -182,7 +183,7 @@ public final class Daemon implements Controls, AutoCloseable {
       String spec = cameraSpec;
       VideoSize size = settings.size("size");
       if (spec.equals("auto")) {
-        var found = CameraSource.find(Path.of("/sys/class/video4linux"));
+        var found = Cameras.find(Path.of("/sys/class/video4linux"));
         if (found.isEmpty()) {
           Path sample = Defaults.sample();
           if (!sample.toString().equals(cameraShown)) {
@@ -194,7 +195,7 @@ public final class Daemon implements Controls, AutoCloseable {
         cameraShown = found.get();
         return openDevice(found.get(), size);
       }
-      String path = Settings.expandHomePublic(spec);
+      String path = Settings.expandHome(spec);
       cameraShown = path;
       if (Files.isRegularFile(Path.of(path))) {
         return new PacedSource(Path.of(path), size, settings.number("still-fps"));
@@ -215,7 +216,7 @@ public final class Daemon implements Controls, AutoCloseable {
   }
 
   private static String describeCamera(String spec) {
-    return spec.equals("auto") ? "auto" : Settings.expandHomePublic(spec);
+    return spec.equals("auto") ? "auto" : Settings.expandHome(spec);
   }
 
   // --- Controls: what D-Bus calls -------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ public final class Daemon implements Controls, AutoCloseable {
   }
 
   private static Path absolute(String path) {
-    return Path.of(Settings.expandHomePublic(path)).toAbsolutePath();
+    return Path.of(Settings.expandHome(path)).toAbsolutePath();
   }
 
   private void apply(Effect effect, String what) {

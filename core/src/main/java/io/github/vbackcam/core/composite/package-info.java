@@ -1,0 +1,7 @@
+/**
+ * What goes behind the person: {@link io.github.vbackcam.core.composite.Effect} (the user's choice as a value),
+ * {@link io.github.vbackcam.core.composite.Effects} (the one registry that reads effects from text), the
+ * {@link io.github.vbackcam.core.composite.Background}s that draw them, and the stage that blends the person over
+ * them. A new effect is one record, one background class and one registry line.
+ */
+package io.github.vbackcam.core.composite;

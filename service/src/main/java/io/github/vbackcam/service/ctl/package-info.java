@@ -1,0 +1,4 @@
+/**
+ * {@code vbackcamctl}: a thin client of the D-Bus interface; it never runs the engine.
+ */
+package io.github.vbackcam.service.ctl;
