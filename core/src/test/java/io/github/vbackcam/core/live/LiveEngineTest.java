@@ -121,10 +121,25 @@ class LiveEngineTest {
   void pauseClosesTheCameraUntilResume() throws Exception {
     start(1);
     await("a red frame", () -> sink.last().equals("red"));
-    engine.pause();
+    engine.pause(PauseReason.USER);
     await("paused", () -> engine.status().state() == LiveState.PAUSED);
     await("camera closed", () -> camera.open.get() == 0);
-    engine.resume();
+    engine.resume(PauseReason.USER);
+    await("a red frame again", () -> sink.last().equals("red"));
+  }
+
+  @Test
+  void theCameraComesBackOnlyWhenEveryPauseReasonIsResumed() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    engine.pause(PauseReason.USER);
+    engine.pause(PauseReason.HOLD);
+    await("paused", () -> engine.status().state() == LiveState.PAUSED);
+    engine.resume(PauseReason.USER);
+    Thread.sleep(300);
+    assertEquals(LiveState.PAUSED, engine.status().state(), "a hold still pauses");
+    assertEquals(0, camera.open.get());
+    engine.resume(PauseReason.HOLD);
     await("a red frame again", () -> sink.last().equals("red"));
   }
 
@@ -133,11 +148,11 @@ class LiveEngineTest {
     RecordingSegmenter model = new RecordingSegmenter("fake", 255);
     start(1, MaskSettings.STILL.withSmoothing(0.9), name -> model);
     await("the camera's blue: all person", () -> sink.last().equals("blue"));
-    engine.pause();
+    engine.pause(PauseReason.USER);
     await("placeholder", () -> sink.last().equals("placeholder"));
     model.person(0);
     int mark = sink.count();
-    engine.resume();
+    engine.resume(PauseReason.USER);
     await("a camera frame after resume", () -> sink.since(mark).stream().anyMatch(c -> !c.equals("placeholder")));
     String first = sink.since(mark).stream().filter(c -> !c.equals("placeholder")).findFirst().orElseThrow();
     assertEquals("red", first, "the first frame after resume blended the new mask with the one from before");

@@ -1,0 +1,76 @@
+package io.github.vbackcam.service.daemon;
+
+import io.github.vbackcam.core.FrameSink;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FileTypes;
+import io.github.vbackcam.core.segment.EllipseSegmenter;
+import io.github.vbackcam.core.segment.SegmenterFactory;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
+import io.github.vbackcam.core.sink.LoopbackSink;
+import io.github.vbackcam.core.sink.VideoFileSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The service's choices of parts, each in one list or one line: which output a setting names, and the fakes the
+ * tests put in with environment variables ({@code VBACKCAM_FAKE_CONSUMERS=FILE}: the consumer count read from a
+ * file; {@code VBACKCAM_FAKE_SEGMENTER}: an ellipse instead of a model, for the system test under CPU emulation,
+ * where loading TensorFlow takes minutes).
+ */
+final class Backends {
+
+  /** An opened output: where frames go and how its watchers are counted. */
+  record Output(FrameSink sink, ConsumerMonitor consumers) {}
+
+  private interface Opener {
+    Output open(String output, VideoSize size, double frameRate) throws IOException;
+  }
+
+  /** A kind of output: the first whose test accepts the {@code output} setting is used. */
+  private record Kind(String name, Predicate<String> accepts, Opener opener) {}
+
+  private static final List<Kind> OUTPUTS = List.of(
+      new Kind("Y4M file", Backends::isFile, Backends::y4mFile),
+      new Kind("v4l2loopback device", output -> true, Backends::loopback));
+
+  private Backends() {}
+
+  /** Opens the output the setting names, with the fake consumer count when the tests ask for it. */
+  static Output output(String output, VideoSize size, double frameRate) throws IOException {
+    Kind kind = OUTPUTS.stream().filter(k -> k.accepts().test(output)).findFirst().orElseThrow();
+    Output opened = kind.opener().open(output, size, frameRate);
+    String fake = System.getenv("VBACKCAM_FAKE_CONSUMERS");
+    if (fake == null || fake.isBlank()) {
+      return opened;
+    }
+    opened.consumers().close();
+    return new Output(opened.sink(), ConsumerMonitor.fromFile(Path.of(fake)));
+  }
+
+  /** The model catalog, or the ellipse fake when the tests ask for it. */
+  static SegmenterFactory segmenters(SegmenterFactory catalog) {
+    return System.getenv("VBACKCAM_FAKE_SEGMENTER") != null ? name -> new EllipseSegmenter() : catalog;
+  }
+
+  private static boolean isFile(String output) {
+    Path p = Path.of(output);
+    return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
+  }
+
+  private static Output y4mFile(String output, VideoSize size, double frameRate) throws IOException {
+    if (!FileTypes.extension(Path.of(output)).equals("y4m")) {
+      throw new IllegalArgumentException("output '" + output + "' is a regular file: give it the .y4m extension"
+          + " (the service writes Y4M to files)");
+    }
+    return new Output(new VideoFileSink(Path.of(output), size, frameRate),
+        ConsumerMonitor.alwaysWatched("always on: the output is a file"));
+  }
+
+  private static Output loopback(String output, VideoSize size, double frameRate) throws IOException {
+    LoopbackSink loopback = new LoopbackSink(output, size);
+    return new Output(loopback, loopback.consumerMonitor());
+  }
+}

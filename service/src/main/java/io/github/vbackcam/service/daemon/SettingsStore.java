@@ -1,0 +1,55 @@
+package io.github.vbackcam.service.daemon;
+
+import io.github.vbackcam.service.Errors;
+import io.github.vbackcam.service.config.ConfigFiles;
+import io.github.vbackcam.service.config.Settings;
+import java.io.IOException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Where the service's settings come from and where its choices are remembered. */
+final class SettingsStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SettingsStore.class);
+
+  private final Daemon.Options options;
+
+  SettingsStore(Daemon.Options options) {
+    this.options = options;
+  }
+
+  /** Defaults, then each configuration file, then the remembered choices (if asked), then the command line. */
+  Settings load(boolean withState) throws IOException {
+    Settings s = new Settings();
+    for (var f : options.configFiles()) {
+      ConfigFiles.apply(f, s);
+    }
+    if (withState) {
+      try {
+        ConfigFiles.apply(options.stateFile(), s);
+      } catch (ConfigFiles.ConfigException e) {
+        LOG.warn("ignoring the remembered choices: {}", e.getMessage());
+      }
+    }
+    for (Map.Entry<String, String> e : options.overrides().entrySet()) {
+      try {
+        s.set(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("--" + e.getKey() + ": " + ex.getMessage());
+      }
+    }
+    return s;
+  }
+
+  /** Remembers the choices in the state file; a failure is logged, the choice stays in effect. */
+  void save(Settings settings) {
+    try {
+      synchronized (settings) {
+        ConfigFiles.saveState(options.stateFile(), settings);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remember the choice in {}: {}", options.stateFile(), Errors.describe(e));
+    }
+  }
+}
