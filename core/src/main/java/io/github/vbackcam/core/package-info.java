@@ -6,9 +6,11 @@
  *
  * <p>Imports point down the layers only:
  * <pre>
- *   live ──▶ root (EffectChain, Pipeline, Render) ──▶ segment, composite, source, sink, device ──▶ internal, tfjs
+ *   live ──▶ EffectChain, Render ──▶ composite ──▶ source    (a video background is a looped file source)
+ *                                ──▶ segment ───▶ tfjs, device
+ *                                ──▶ sink
+ *   every layer ──▶ internal, and the contracts here: Frame, Stage, FrameSource, FrameSink
  * </pre>
- * The contracts in this package ({@code Frame}, {@code Stage}, {@code FrameSource}, {@code FrameSink}) are used by
- * every layer. Every reference is non-null unless documented otherwise.
+ * Every reference is non-null unless documented otherwise.
  */
 package io.github.vbackcam.core;

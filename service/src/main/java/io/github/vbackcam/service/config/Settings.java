@@ -116,7 +116,7 @@ public final class Settings {
       String file = parameters.get("path");
       parameters.put("path", file.isEmpty() ? defaultImage.toString() : expandHome(file));
     }
-    if (!(kind.equals("none"))) {
+    if (!kind.equals("none")) {
       parameters.put(Effects.HOLOGRAM, get("hologram"));
     }
     return Effects.parse(kind, parameters);
