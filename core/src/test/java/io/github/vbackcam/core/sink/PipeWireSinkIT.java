@@ -1,0 +1,239 @@
+package io.github.vbackcam.core.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.TestData;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.v4l2.Yuyv;
+import io.github.vbackcam.core.live.ConsumerMonitor;
+import io.github.vbackcam.core.source.VideoFileSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PipeWire camera against the real PipeWire daemon and WirePlumber, with GStreamer's {@code pipewiresrc} as
+ * the app. Run by {@code core/src/test/pipewire/run}, which installs them and gives the JVM a private runtime
+ * directory; the session bus, PipeWire and WirePlumber are started here, so the test can also stop them.
+ *
+ * <p>Frames are a real video of a person with two marks drawn on: a magenta square, whose YUY2 value is checked
+ * against BT.601, and the frame's index as a row of black and white blocks, so each frame a consumer receives is
+ * matched byte for byte with the frame that was written.
+ */
+class PipeWireSinkIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipeWireSinkIT.class);
+  private static final VideoSize SIZE = new VideoSize(1280, 720);
+  private static final int BITS = 16;
+  private static final int BLOCK = 40;
+  private static final Rect MAGENTA = new Rect(800, 100, 160, 160);
+
+  /** CRC32 of the YUY2 of each frame written, by frame index. */
+  private final Map<Integer, Long> written = new ConcurrentHashMap<>();
+  private final AtomicLong streamedFrames = new AtomicLong();
+  private final AtomicLong streamedCpuNanos = new AtomicLong();
+  private final AtomicLong streamedWallNanos = new AtomicLong();
+
+  @Test
+  void publishesACameraNodeThatAppsReadAndThatOutlivesPipeWire() throws Exception {
+    Path logs = Path.of("target", "pipewire-it").toAbsolutePath();
+    try (PipeWireSession session = new PipeWireSession(logs)) {
+      // No daemon yet: one line that says why, nothing else escapes.
+      try (PipeWireSink ignored = PipeWireSink.open(SIZE, 24)) {
+        fail("opened a PipeWire sink without a PipeWire daemon");
+      } catch (IOException e) {
+        LOG.info("without PipeWire: {}", e.getMessage());
+        assertTrue(e.getMessage().startsWith("no PipeWire daemon at " + session.socket()), e.getMessage());
+        assertTrue(e.getMessage().indexOf('\n') < 0, e.getMessage());
+      }
+
+      session.start();
+      Path video = TestData.file("data/videos/davis2016_lucia_854x480_24fps.mp4");
+      try (PipeWireSink sink = PipeWireSink.open(SIZE, 24);
+          ConsumerMonitor consumers = sink.consumerMonitor()) {
+        AtomicInteger count = new AtomicInteger(-1);
+        consumers.start(count::set);
+        AtomicReference<Throwable> feedError = new AtomicReference<>();
+        Thread feeder = new Thread(() -> feed(video, sink, feedError), "feeder");
+        feeder.start();
+        try {
+          assertNodeAdvertised(session);
+          assertEquals(0, count.get(), "consumers before any app reads");
+
+          readAndCheck(session, sink, count, "first reader");
+          PipeWireSession.await("no consumer after the reader left", () -> count.get() == 0 && !sink.isLinked());
+
+          // PipeWire goes away under the running sink, then comes back: so does the node.
+          session.stop();
+          session.start();
+          assertNodeAdvertised(session);
+          readAndCheck(session, sink, count, "reader after PipeWire restarted");
+          PipeWireSession.await("no consumer after the second reader left", () -> count.get() == 0);
+        } finally {
+          feeder.interrupt();
+          feeder.join(10_000);
+        }
+        if (feedError.get() != null) {
+          throw new AssertionError("feeding frames failed", feedError.get());
+        }
+        LOG.info("PipeWire sink CPU on the writing thread: {} ms per streamed frame; wall {} ms per write ({} frames)",
+            String.format("%.2f", streamedCpuNanos.get() / 1e6 / streamedFrames.get()),
+            String.format("%.2f", streamedWallNanos.get() / 1e6 / streamedFrames.get()), streamedFrames.get());
+      }
+      PipeWireSession.await("node gone after the sink closed", () -> session.node("vbackcam").isEmpty());
+    }
+  }
+
+  private void assertNodeAdvertised(PipeWireSession session) throws InterruptedException {
+    PipeWireSession.await("pw-dump lists node vbackcam", () -> session.node("vbackcam").isPresent());
+    JsonObject node = session.node("vbackcam").orElseThrow();
+    assertEquals("Video/Source", PipeWireSession.prop(node, "media.class"));
+    assertEquals("Camera", PipeWireSession.prop(node, "media.role"));
+    assertEquals("vbackcam", PipeWireSession.prop(node, "node.description"));
+    JsonObject format = node.getAsJsonObject("info").getAsJsonObject("params").getAsJsonArray("EnumFormat")
+        .get(0).getAsJsonObject();
+    assertEquals("video", format.get("mediaType").getAsString());
+    assertEquals("raw", format.get("mediaSubtype").getAsString());
+    assertEquals("YUY2", format.get("format").getAsString());
+    assertEquals(1280, format.getAsJsonObject("size").get("width").getAsInt());
+    assertEquals(720, format.getAsJsonObject("size").get("height").getAsInt());
+    assertEquals(24, format.getAsJsonObject("framerate").get("num").getAsInt());
+    assertEquals(1, format.getAsJsonObject("framerate").get("denom").getAsInt());
+  }
+
+  /** Reads 30 frames with pipewiresrc; checks size, the magenta square, and each frame against what was written. */
+  private void readAndCheck(PipeWireSession session, PipeWireSink sink, AtomicInteger count, String who)
+      throws Exception {
+    Path out = session.logs().resolve("frames.yuy2");
+    Files.deleteIfExists(out);
+    Process reader = new ProcessBuilder("gst-launch-1.0", "-q", "pipewiresrc", "target-object=vbackcam",
+        "num-buffers=30", "!", "video/x-raw,format=YUY2,width=1280,height=720", "!", "filesink",
+        "location=" + out).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(session.logs().resolve("gst.log").toFile())).start();
+    try {
+      PipeWireSession.await(who + " counted as a consumer", () -> count.get() == 1 && sink.isLinked());
+      if (!reader.waitFor(PipeWireSession.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        fail(who + ": pipewiresrc got no 30 frames within " + PipeWireSession.DEADLINE.toSeconds() + " s");
+      }
+    } finally {
+      reader.destroyForcibly();
+    }
+    assertEquals(0, reader.exitValue(), who + ": gst-launch failed; see " + session.logs().resolve("gst.log"));
+    byte[] all = Files.readAllBytes(out);
+    int frameBytes = SIZE.width() * SIZE.height() * 2;
+    assertEquals(30L * frameBytes, all.length, who + ": 30 frames of 1280x720 YUY2");
+    Set<Integer> indices = new TreeSet<>();
+    for (int f = 0; f < 30; f++) {
+      byte[] frame = java.util.Arrays.copyOfRange(all, f * frameBytes, (f + 1) * frameBytes);
+      assertMagenta(frame, who + " frame " + f);
+      int index = readIndex(frame);
+      Long crc = written.get(index);
+      assertTrue(crc != null, who + " frame " + f + " carries index " + index + ", which was never written");
+      assertEquals(crc, crc32(frame), who + " frame " + f + " (index " + index + ") differs from what was written");
+      indices.add(index);
+    }
+    LOG.info("{}: 30 frames of 1280x720 YUY2, indices {}", who, indices);
+    assertTrue(indices.size() >= 10, who + " saw a live video, not a few repeated frames: " + indices);
+  }
+
+  /** Writes the video, looped and paced at 24 fps, with the marks drawn on, until interrupted. */
+  private void feed(Path video, PipeWireSink sink, AtomicReference<Throwable> error) {
+    var threads = ManagementFactory.getThreadMXBean();
+    byte[] bgr = new byte[SIZE.width() * SIZE.height() * 3];
+    byte[] yuy2 = new byte[SIZE.width() * SIZE.height() * 2];
+    try (VideoFileSource source = new VideoFileSource(video, SIZE, true)) {
+      long start = System.nanoTime();
+      for (int index = 0; !Thread.currentThread().isInterrupted(); index++) {
+        try (Frame frame = source.read()) {
+          mark(frame, index);
+          frame.image().data().capacity(bgr.length).position(0).get(bgr);
+          Yuyv.fromBgr(bgr, SIZE.width() * 3, SIZE.width(), SIZE.height(), yuy2);
+          written.put(index, crc32(yuy2));
+          boolean linked = sink.isLinked();
+          long cpu = threads.getCurrentThreadCpuTime();
+          long wall = System.nanoTime();
+          sink.write(frame);
+          if (linked) {
+            streamedCpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpu);
+            streamedWallNanos.addAndGet(System.nanoTime() - wall);
+            streamedFrames.incrementAndGet();
+          }
+        }
+        long due = start + (index + 1) * 1_000_000_000L / 24;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    } catch (InterruptedException e) {
+      // asked to stop
+    } catch (Throwable e) {
+      error.set(e);
+    }
+  }
+
+  private static void mark(Frame frame, int index) {
+    var image = frame.image();
+    opencv_imgproc.rectangle(image, MAGENTA, new Scalar(255, 0, 255, 0), opencv_imgproc.FILLED, 8, 0);
+    for (int bit = 0; bit < BITS; bit++) {
+      int v = ((index >> bit) & 1) == 1 ? 255 : 0;
+      opencv_imgproc.rectangle(image, new Point(bit * BLOCK, 0), new Point(bit * BLOCK + BLOCK - 1, BLOCK - 1),
+          new Scalar(v, v, v, 0), opencv_imgproc.FILLED, 8, 0);
+    }
+  }
+
+  private static int readIndex(byte[] yuy2) {
+    int index = 0;
+    for (int bit = 0; bit < BITS; bit++) {
+      int x = bit * BLOCK + BLOCK / 2;
+      int y = BLOCK / 2;
+      int luma = yuy2[(y * SIZE.width() + x) * 2] & 0xff;
+      if (luma > 128) {
+        index |= 1 << bit;
+      }
+    }
+    return index;
+  }
+
+  /** The square's Y, U and V against BT.601 limited range, computed here independently of {@link Yuyv}. */
+  private static void assertMagenta(byte[] yuy2, String where) {
+    double r = 255;
+    double g = 0;
+    double b = 255;
+    double y = 16 + 0.257 * r + 0.504 * g + 0.098 * b;
+    double u = 128 - 0.148 * r - 0.291 * g + 0.439 * b;
+    double v = 128 + 0.439 * r - 0.368 * g - 0.071 * b;
+    int px = MAGENTA.x() + MAGENTA.width() / 2;
+    int py = MAGENTA.y() + MAGENTA.height() / 2;
+    int at = (py * SIZE.width() + px) * 2;
+    assertEquals(y, yuy2[at] & 0xff, 2, where + ": Y of the magenta square");
+    assertEquals(u, yuy2[at + 1] & 0xff, 2, where + ": U of the magenta square");
+    assertEquals(v, yuy2[at + 3] & 0xff, 2, where + ": V of the magenta square");
+  }
+
+  private static long crc32(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return crc.getValue();
+  }
+}
