@@ -4,7 +4,6 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.pipewire.PipeWireStream;
-import io.github.vbackcam.core.internal.v4l2.Yuyv;
 import io.github.vbackcam.core.live.ConsumerMonitor;
 import java.io.IOException;
 import java.util.Map;
@@ -12,13 +11,18 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes frames as a PipeWire camera: a {@code Video/Source} node with {@code media.role = Camera}, named
  * {@code vbackcam}, that the xdg-desktop-portal Camera portal hands to Firefox, Chrome, OBS and GNOME's camera app.
- * It offers YUY2 at the output size and frame rate, and drives its own graph: each written frame goes out at once.
+ * It offers YUY2 (BT.601 limited range, as the loopback device gets) at the output size and frame rate, and drives
+ * its own graph: each written frame goes out at once.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it. Once open, the sink outlives the daemon: when PipeWire stops, frames are dropped and the
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * conversion, and {@link #consumerMonitor} reports zero so the engine can close the real camera.
  *
  * <pre>
- *   write(frame) --BGR->YUY2--> PipeWireStream.send --> PipeWire --> portal apps
+ *   write(frame) --OpenCV BGR->YUY2 into the shared buffer--> PipeWireStream.send --> PipeWire --> portal apps
  *   PipeWire thread --state--> events --> supervisor thread --> consumer count / reconnect
  * </pre>
  */
@@ -56,13 +60,10 @@ public final class PipeWireSink implements FrameSink {
   private volatile PipeWireStream stream;
   private volatile IntConsumer consumers;
   private volatile boolean streaming;
-  private byte[] bgr;
-  private final byte[] yuy2;
 
   private PipeWireSink(VideoSize size, PipeWireStream.Spec spec) throws IOException {
     this.size = size;
     this.spec = spec;
-    this.yuy2 = new byte[size.width() * size.height() * 2];
     this.stream = PipeWireStream.open(spec, listener());
     this.supervisor = new Thread(this::supervise, "vbackcam-pipewire-supervisor");
     supervisor.setDaemon(true);
@@ -112,14 +113,13 @@ public final class PipeWireSink implements FrameSink {
       return;
     }
     var image = frame.image();
-    int stride = (int) image.step();
-    int bytes = stride * size.height();
-    if (bgr == null || bgr.length != bytes) {
-      bgr = new byte[bytes];
-    }
-    image.data().capacity(bytes).position(0).get(bgr);
-    Yuyv.fromBgr(bgr, stride, size.width(), size.height(), yuy2);
-    current.send(yuy2);
+    current.send(memory -> {
+      // OpenCV converts straight into PipeWire's shared buffer: one pass, no copies.
+      try (BytePointer pointer = new BytePointer(memory);
+          Mat yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2, pointer, size.width() * 2L)) {
+        opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+      }
+    });
   }
 
   /** Whether a PipeWire client is linked to the node now. */

@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -122,11 +123,18 @@ public final class PipeWireStream implements AutoCloseable {
     return state == LibPipeWire.STATE_STREAMING;
   }
 
+  /** Writes one frame into a buffer PipeWire shares with the consumers. */
+  public interface Filler {
+    /** Fills {@code memory}: height rows of width x 2 bytes, YUY2, no padding. */
+    void fill(ByteBuffer memory);
+  }
+
   /**
-   * Hands one YUY2 frame to the consumers. Returns false, dropping it, when the node is not streaming or every
-   * buffer is still with a consumer: a live camera shows the newest frame, never a queue of old ones.
+   * Hands one frame to the consumers, written by {@code filler} straight into a shared buffer. Returns false,
+   * dropping it, when the node is not streaming or every buffer is still with a consumer: a live camera shows the
+   * newest frame, never a queue of old ones.
    */
-  public synchronized boolean send(byte[] yuy2) {
+  public synchronized boolean send(Filler filler) {
     int length = stride * spec.height();
     lib.pw_thread_loop_lock(loop);
     try {
@@ -147,7 +155,7 @@ public final class PipeWireStream implements AutoCloseable {
       Pointer chunk = data.getPointer(32);
       boolean fits = memory != null && maxsize >= length;
       if (fits) {
-        memory.write(0, yuy2, 0, length);
+        filler.fill(memory.getByteBuffer(0, length));
       }
       chunk.setInt(0, 0);
       chunk.setInt(4, fits ? length : 0);
