@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * its own graph: each written frame goes out at once.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
- * caller can run without it. Once open, the sink outlives the daemon: when PipeWire stops, frames are dropped and the
- * node is published again as soon as PipeWire is back. While no consumer is linked, frames are dropped before any
- * conversion, and {@link #consumerMonitor} reports zero so the engine can close the real camera.
+ * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
+ * Once open, the sink outlives the daemon: when PipeWire stops, frames are dropped and the node is published again
+ * as soon as PipeWire is back. While no consumer is linked, frames are dropped before any conversion, and
+ * {@link #consumerMonitor} reports zero so the engine can close the real camera.
  *
  * <pre>
  *   write(frame) --OpenCV BGR->YUY2 into the shared buffer--> PipeWireStream.send --> PipeWire --> portal apps
@@ -60,11 +61,33 @@ public final class PipeWireSink implements FrameSink {
   private volatile PipeWireStream stream;
   private volatile IntConsumer consumers;
   private volatile boolean streaming;
+  private final PipeWireStream.Listener listener = new PipeWireStream.Listener() {
+    @Override
+    public void streaming(PipeWireStream source, boolean on) {
+      events.add(new Streaming(source, on));
+    }
 
-  private PipeWireSink(VideoSize size, PipeWireStream.Spec spec) throws IOException {
+    @Override
+    public void broken(PipeWireStream source, String why) {
+      events.add(new Broken(source, why));
+    }
+  };
+
+  private PipeWireSink(VideoSize size, PipeWireStream.Spec spec, boolean waitForDaemon) throws IOException {
     this.size = size;
     this.spec = spec;
-    this.stream = PipeWireStream.open(spec, listener());
+    String version = PipeWireStream.libraryVersion();
+    try {
+      stream = PipeWireStream.open(spec, listener);
+      LOG.info("PipeWire camera node {} published ({} YUY2 at {}/{} fps, libpipewire {})", NODE_NAME, size,
+          spec.rateNum(), spec.rateDenom(), version);
+    } catch (IOException e) {
+      if (!waitForDaemon) {
+        throw e;
+      }
+      LOG.warn("PipeWire camera node {} not published yet: {}; it appears when PipeWire starts", NODE_NAME,
+          e.getMessage());
+    }
     this.supervisor = new Thread(this::supervise, "vbackcam-pipewire-supervisor");
     supervisor.setDaemon(true);
     supervisor.start();
@@ -75,20 +98,28 @@ public final class PipeWireSink implements FrameSink {
    * daemon for this user): the caller logs it and runs without the node.
    */
   public static PipeWireSink open(VideoSize size, double frameRate) throws IOException {
+    return new PipeWireSink(size, spec(size, frameRate), false);
+  }
+
+  /**
+   * As {@link #open}, but when no daemon runs yet the sink waits for one and publishes the node then: for a
+   * PipeWire-only service, which has no other output. Fails only when PipeWire's library cannot be loaded.
+   */
+  public static PipeWireSink openWaiting(VideoSize size, double frameRate) throws IOException {
+    return new PipeWireSink(size, spec(size, frameRate), true);
+  }
+
+  private static PipeWireStream.Spec spec(VideoSize size, double frameRate) throws IOException {
     if (size.width() % 2 != 0) {
       throw new IOException("PipeWire node " + NODE_NAME + ": YUY2 needs an even width, got " + size);
     }
     long[] rate = fraction(frameRate);
-    var spec = new PipeWireStream.Spec(Map.of(
+    return new PipeWireStream.Spec(Map.of(
         "media.class", "Video/Source",
         "media.role", "Camera",
         "node.name", NODE_NAME,
         "node.description", NODE_NAME),
         size.width(), size.height(), (int) rate[0], (int) rate[1]);
-    PipeWireSink sink = new PipeWireSink(size, spec);
-    LOG.info("PipeWire camera node {} published ({} YUY2 at {} fps, libpipewire {})", NODE_NAME, size,
-        frameRate, PipeWireStream.libraryVersion());
-    return sink;
   }
 
   /** The frame rate as a fraction PipeWire can carry: 30 -> 30/1, 29.97 -> 2997/100. */
@@ -122,6 +153,11 @@ public final class PipeWireSink implements FrameSink {
     });
   }
 
+  /** Whether the node is published now: false while PipeWire is away. */
+  public boolean isPublished() {
+    return stream != null;
+  }
+
   /** Whether a PipeWire client is linked to the node now. */
   public boolean isLinked() {
     return streaming;
@@ -148,22 +184,11 @@ public final class PipeWireSink implements FrameSink {
     };
   }
 
-  private PipeWireStream.Listener listener() {
-    return new PipeWireStream.Listener() {
-      @Override
-      public void streaming(PipeWireStream source, boolean on) {
-        events.add(new Streaming(source, on));
-      }
-
-      @Override
-      public void broken(PipeWireStream source, String why) {
-        events.add(new Broken(source, why));
-      }
-    };
-  }
-
   private void supervise() {
     try {
+      if (stream == null && !reconnect()) {
+        return;
+      }
       while (true) {
         Event event = events.take();
         if (event instanceof Closing) {
@@ -195,8 +220,8 @@ public final class PipeWireSink implements FrameSink {
         return false;
       }
       try {
-        stream = PipeWireStream.open(spec, listener());
-        LOG.info("PipeWire node {} published again", NODE_NAME);
+        stream = PipeWireStream.open(spec, listener);
+        LOG.info("PipeWire camera node {} published", NODE_NAME);
         return true;
       } catch (IOException e) {
         LOG.debug("PipeWire still away: {}", e.getMessage());

@@ -1,6 +1,7 @@
 package io.github.vbackcam.core.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -65,7 +66,15 @@ class PipeWireSinkIT {
         assertTrue(e.getMessage().indexOf('\n') < 0, e.getMessage());
       }
 
-      session.start();
+      // A PipeWire-only service starts before PipeWire: its node appears once PipeWire does.
+      try (PipeWireSink waiting = PipeWireSink.openWaiting(SIZE, FPS)) {
+        assertFalse(waiting.isPublished(), "published without a daemon");
+        session.start();
+        PipeWireSession.await("the waiting sink's node in pw-dump", () -> session.node("vbackcam").isPresent());
+        assertTrue(waiting.isPublished());
+      }
+      PipeWireSession.await("the waiting sink's node gone", () -> session.node("vbackcam").isEmpty());
+
       Path video = TestData.file("data/videos/davis2016_lucia_854x480_24fps.mp4");
       try (PipeWireSink sink = PipeWireSink.open(SIZE, FPS);
           ConsumerMonitor consumers = sink.consumerMonitor()) {

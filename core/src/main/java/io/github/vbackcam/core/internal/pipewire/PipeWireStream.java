@@ -91,10 +91,10 @@ public final class PipeWireStream implements AutoCloseable {
       if (core == null) {
         int errno = Native.getLastError();
         // libpipewire says EHOSTDOWN when no socket is there; ENOENT and ECONNREFUSED mean the same to a user.
-        String detail = errno == ENOENT || errno == ECONNREFUSED || errno == EHOSTDOWN ? "" : " (" + errnoText(errno)
-            + ")";
-        throw new IOException("no PipeWire daemon at " + socketPath() + detail + ": is pipewire running for this"
-            + " user?");
+        if (errno == ENOENT || errno == ECONNREFUSED || errno == EHOSTDOWN) {
+          throw new IOException("no PipeWire daemon at " + socketPath() + " (is pipewire running for this user?)");
+        }
+        throw new IOException("cannot connect to PipeWire at " + socketPath() + ": " + errnoText(errno));
       }
       Pointer props = lib.pw_properties_new_string("");
       spec.properties().forEach((k, v) -> lib.pw_properties_set(props, k, v));
