@@ -6,6 +6,7 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.pipewire.PipeWireStream;
 import io.github.vbackcam.core.live.ConsumerMonitor;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -129,7 +130,7 @@ public final class PipeWireSink implements FrameSink {
     }
     long num = Math.round(frameRate * 1000);
     long denom = 1000;
-    long gcd = java.math.BigInteger.valueOf(num).gcd(java.math.BigInteger.valueOf(denom)).longValue();
+    long gcd = BigInteger.valueOf(num).gcd(BigInteger.valueOf(denom)).longValue();
     return new long[] {num / gcd, denom / gcd};
   }
 
