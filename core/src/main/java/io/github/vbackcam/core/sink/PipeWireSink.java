@@ -1,0 +1,265 @@
+package io.github.vbackcam.core.sink;
+
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.FrameSink;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.pipewire.PipeWireStream;
+import io.github.vbackcam.core.live.ConsumerMonitor;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes frames as a PipeWire camera: a {@code Video/Source} node with {@code media.role = Camera}, named
+ * {@code vbackcam}, that the xdg-desktop-portal Camera portal hands to Firefox, Chrome, OBS and GNOME's camera app.
+ * It offers YUY2 (BT.601 limited range, as the loopback device gets) at the output size and frame rate, and drives
+ * its own graph: each written frame goes out at once.
+ *
+ * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
+ * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
+ * Once open, the sink outlives the daemon: when PipeWire stops, frames are dropped and the node is published again
+ * as soon as PipeWire is back. While no consumer is linked, frames are dropped before any conversion, and
+ * {@link #consumerMonitor} reports zero so the engine can close the real camera.
+ *
+ * <pre>
+ *   write(frame) --OpenCV BGR->YUY2 into the shared buffer--> PipeWireStream.send --> PipeWire --> portal apps
+ *   PipeWire thread --state--> events --> supervisor thread --> consumer count / reconnect
+ * </pre>
+ */
+public final class PipeWireSink implements FrameSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipeWireSink.class);
+
+  /** The node's name and description, what apps list and {@code pipewiresrc target-object=} picks. */
+  public static final String NODE_NAME = "vbackcam";
+
+  private static final long RETRY_FIRST_MILLIS = 250;
+  private static final long RETRY_MAX_MILLIS = 5000;
+
+  /** What the PipeWire thread reports, handled on the supervisor thread so that thread never waits on ours. */
+  private sealed interface Event {}
+
+  private record Streaming(PipeWireStream stream, boolean on) implements Event {}
+
+  private record Broken(PipeWireStream stream, String why) implements Event {}
+
+  private record Closing() implements Event {}
+
+  private final VideoSize size;
+  private final PipeWireStream.Spec spec;
+  private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  private final Thread supervisor;
+  private volatile PipeWireStream stream;
+  private volatile IntConsumer consumers;
+  private volatile boolean streaming;
+  private final PipeWireStream.Listener listener = new PipeWireStream.Listener() {
+    @Override
+    public void streaming(PipeWireStream source, boolean on) {
+      events.add(new Streaming(source, on));
+    }
+
+    @Override
+    public void broken(PipeWireStream source, String why) {
+      events.add(new Broken(source, why));
+    }
+  };
+
+  private PipeWireSink(VideoSize size, PipeWireStream.Spec spec, boolean waitForDaemon) throws IOException {
+    this.size = size;
+    this.spec = spec;
+    String version = PipeWireStream.libraryVersion();
+    try {
+      stream = PipeWireStream.open(spec, listener);
+      LOG.info("PipeWire camera node {} published ({} YUY2 at {}/{} fps, libpipewire {})", NODE_NAME, size,
+          spec.rateNum(), spec.rateDenom(), version);
+    } catch (IOException e) {
+      if (!waitForDaemon) {
+        throw e;
+      }
+      LOG.warn("PipeWire camera node {} not published yet: {}; it appears when PipeWire starts", NODE_NAME,
+          e.getMessage());
+    }
+    this.supervisor = new Thread(this::supervise, "vbackcam-pipewire-supervisor");
+    supervisor.setDaemon(true);
+    supervisor.start();
+  }
+
+  /**
+   * Publishes the node, or fails with one line saying why there can be none (PipeWire's library missing, no
+   * daemon for this user): the caller logs it and runs without the node.
+   */
+  public static PipeWireSink open(VideoSize size, double frameRate) throws IOException {
+    return new PipeWireSink(size, spec(size, frameRate), false);
+  }
+
+  /**
+   * As {@link #open}, but when no daemon runs yet the sink waits for one and publishes the node then: for a
+   * PipeWire-only service, which has no other output. Fails only when PipeWire's library cannot be loaded.
+   */
+  public static PipeWireSink openWaiting(VideoSize size, double frameRate) throws IOException {
+    return new PipeWireSink(size, spec(size, frameRate), true);
+  }
+
+  private static PipeWireStream.Spec spec(VideoSize size, double frameRate) throws IOException {
+    if (size.width() % 2 != 0) {
+      throw new IOException("PipeWire node " + NODE_NAME + ": YUY2 needs an even width, got " + size);
+    }
+    long[] rate = fraction(frameRate);
+    return new PipeWireStream.Spec(Map.of(
+        "media.class", "Video/Source",
+        "media.role", "Camera",
+        "node.name", NODE_NAME,
+        "node.description", NODE_NAME),
+        size.width(), size.height(), (int) rate[0], (int) rate[1]);
+  }
+
+  /** The frame rate as a fraction PipeWire can carry: 30 -> 30/1, 29.97 -> 2997/100. */
+  static long[] fraction(double frameRate) {
+    if (!(frameRate > 0) || frameRate > 1000) {
+      throw new IllegalArgumentException("frame rate must be in (0, 1000], got " + frameRate);
+    }
+    long num = Math.round(frameRate * 1000);
+    long denom = 1000;
+    long gcd = BigInteger.valueOf(num).gcd(BigInteger.valueOf(denom)).longValue();
+    return new long[] {num / gcd, denom / gcd};
+  }
+
+  @Override
+  public void write(Frame frame) throws IOException {
+    if (frame.width() != size.width() || frame.height() != size.height()) {
+      throw new IOException(describe() + " was set up for " + size + ", got a " + frame.width() + "x"
+          + frame.height() + " frame");
+    }
+    PipeWireStream current = stream;
+    if (current == null || !current.isStreaming()) {
+      return;
+    }
+    var image = frame.image();
+    current.send(memory -> {
+      // OpenCV converts straight into PipeWire's shared buffer: one pass, no copies.
+      try (BytePointer pointer = new BytePointer(memory);
+          Mat yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2, pointer, size.width() * 2L)) {
+        opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+      }
+    });
+  }
+
+  /** Whether the node is published now: false while PipeWire is away. */
+  public boolean isPublished() {
+    return stream != null;
+  }
+
+  /** Whether a PipeWire client is linked to the node now. */
+  public boolean isLinked() {
+    return streaming;
+  }
+
+  /** Reports one consumer while a PipeWire client is linked to the node, zero otherwise. */
+  public ConsumerMonitor consumerMonitor() {
+    return new ConsumerMonitor() {
+      @Override
+      public String mode() {
+        return "links to PipeWire node " + NODE_NAME;
+      }
+
+      @Override
+      public void start(IntConsumer onChange) {
+        consumers = onChange;
+        onChange.accept(streaming ? 1 : 0);
+      }
+
+      @Override
+      public void close() {
+        consumers = null;
+      }
+    };
+  }
+
+  private void supervise() {
+    try {
+      if (stream == null && !reconnect()) {
+        return;
+      }
+      while (true) {
+        Event event = events.take();
+        if (event instanceof Closing) {
+          return;
+        }
+        if (event instanceof Streaming s && s.stream() == stream) {
+          report(s.on());
+        } else if (event instanceof Broken b && b.stream() == stream) {
+          LOG.warn("PipeWire node {} lost: {}; it comes back when PipeWire does", NODE_NAME, b.why());
+          report(false);
+          stream = null;
+          b.stream().close();
+          if (!reconnect()) {
+            return;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Opens a new stream, retrying with backoff; false when the sink was closed meanwhile. */
+  private boolean reconnect() throws InterruptedException {
+    long delay = RETRY_FIRST_MILLIS;
+    while (true) {
+      Event event = events.poll(delay, TimeUnit.MILLISECONDS);
+      if (event instanceof Closing) {
+        return false;
+      }
+      try {
+        stream = PipeWireStream.open(spec, listener);
+        LOG.info("PipeWire camera node {} published", NODE_NAME);
+        return true;
+      } catch (IOException e) {
+        LOG.debug("PipeWire still away: {}", e.getMessage());
+        delay = Math.min(delay * 2, RETRY_MAX_MILLIS);
+      }
+    }
+  }
+
+  private void report(boolean on) {
+    if (on == streaming) {
+      return;
+    }
+    streaming = on;
+    LOG.info("PipeWire node {}: {}", NODE_NAME, on ? "a client is linked" : "no client linked");
+    IntConsumer listener = consumers;
+    if (listener != null) {
+      listener.accept(on ? 1 : 0);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "PipeWire node " + NODE_NAME;
+  }
+
+  @Override
+  public void close() {
+    events.add(new Closing());
+    try {
+      supervisor.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    PipeWireStream last = stream;
+    stream = null;
+    if (last != null) {
+      last.close();
+    }
+  }
+}

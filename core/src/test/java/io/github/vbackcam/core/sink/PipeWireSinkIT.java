@@ -1,0 +1,277 @@
+package io.github.vbackcam.core.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonObject;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.TestData;
+import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.live.ConsumerMonitor;
+import io.github.vbackcam.core.source.VideoFileSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PipeWire camera against the real PipeWire daemon and WirePlumber, with GStreamer's {@code pipewiresrc} as
+ * the app. Run by {@code core/src/test/pipewire/run}, which installs them and gives the JVM a private runtime
+ * directory; the session bus, PipeWire and WirePlumber are started here, so the test can also stop them.
+ *
+ * <p>Frames are a real video of a person with two marks drawn on: a magenta square, whose YUY2 value is checked
+ * against BT.601, and the frame's index as a row of black and white blocks, so each frame a consumer receives is
+ * matched byte for byte with the frame that was written (its YUY2 computed here the way the sink does).
+ */
+class PipeWireSinkIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipeWireSinkIT.class);
+  private static final VideoSize SIZE = new VideoSize(1280, 720);
+  /** The rate frames are written at and the node advertises: a webcam's, whatever the video file's own. */
+  private static final int FPS = 30;
+  private static final int BITS = 16;
+  private static final int BLOCK = 40;
+  private static final Rect MAGENTA = new Rect(800, 100, 160, 160);
+
+  /** CRC32 of the YUY2 of each frame written, by frame index. */
+  private final Map<Integer, Long> written = new ConcurrentHashMap<>();
+
+  @Test
+  void publishesACameraNodeThatAppsReadAndThatOutlivesPipeWire() throws Exception {
+    Path logs = Path.of("target", "pipewire-it").toAbsolutePath();
+    try (PipeWireSession session = new PipeWireSession(logs)) {
+      // No daemon yet: one line that says why, nothing else escapes.
+      try (PipeWireSink ignored = PipeWireSink.open(SIZE, FPS)) {
+        fail("opened a PipeWire sink without a PipeWire daemon");
+      } catch (IOException e) {
+        LOG.info("without PipeWire: {}", e.getMessage());
+        assertTrue(e.getMessage().startsWith("no PipeWire daemon at " + session.socket()), e.getMessage());
+        assertTrue(e.getMessage().indexOf('\n') < 0, e.getMessage());
+      }
+
+      // A PipeWire-only service starts before PipeWire: its node appears once PipeWire does.
+      try (PipeWireSink waiting = PipeWireSink.openWaiting(SIZE, FPS)) {
+        assertFalse(waiting.isPublished(), "published without a daemon");
+        session.start();
+        PipeWireSession.await("the waiting sink's node in pw-dump", () -> session.node("vbackcam").isPresent());
+        assertTrue(waiting.isPublished());
+      }
+      PipeWireSession.await("the waiting sink's node gone", () -> session.node("vbackcam").isEmpty());
+
+      Path video = TestData.file("data/videos/davis2016_lucia_854x480_24fps.mp4");
+      try (PipeWireSink sink = PipeWireSink.open(SIZE, FPS);
+          ConsumerMonitor consumers = sink.consumerMonitor()) {
+        AtomicInteger count = new AtomicInteger(-1);
+        consumers.start(count::set);
+        AtomicReference<Throwable> feedError = new AtomicReference<>();
+        Thread feeder = new Thread(() -> feed(video, sink, feedError), "feeder");
+        feeder.start();
+        try {
+          assertNodeAdvertised(session);
+          assertEquals(0, count.get(), "consumers before any app reads");
+
+          readAndCheck(session, sink, count, "first reader");
+          PipeWireSession.await("no consumer after the reader left", () -> count.get() == 0 && !sink.isLinked());
+
+          // PipeWire goes away under the running sink, then comes back: so does the node.
+          session.stop();
+          session.start();
+          assertNodeAdvertised(session);
+          readAndCheck(session, sink, count, "reader after PipeWire restarted");
+          PipeWireSession.await("no consumer after the second reader left", () -> count.get() == 0);
+        } finally {
+          feeder.interrupt();
+          feeder.join(10_000);
+        }
+        if (feedError.get() != null) {
+          throw new AssertionError("feeding frames failed", feedError.get());
+        }
+        measure(session, sink, video);
+      }
+      PipeWireSession.await("node gone after the sink closed", () -> session.node("vbackcam").isEmpty());
+    }
+  }
+
+  private void assertNodeAdvertised(PipeWireSession session) throws InterruptedException {
+    PipeWireSession.await("pw-dump lists node vbackcam", () -> session.node("vbackcam").isPresent());
+    JsonObject node = session.node("vbackcam").orElseThrow();
+    assertEquals("Video/Source", PipeWireSession.prop(node, "media.class"));
+    assertEquals("Camera", PipeWireSession.prop(node, "media.role"));
+    assertEquals("vbackcam", PipeWireSession.prop(node, "node.description"));
+    JsonObject format = node.getAsJsonObject("info").getAsJsonObject("params").getAsJsonArray("EnumFormat")
+        .get(0).getAsJsonObject();
+    assertEquals("video", format.get("mediaType").getAsString());
+    assertEquals("raw", format.get("mediaSubtype").getAsString());
+    assertEquals("YUY2", format.get("format").getAsString());
+    assertEquals(1280, format.getAsJsonObject("size").get("width").getAsInt());
+    assertEquals(720, format.getAsJsonObject("size").get("height").getAsInt());
+    assertEquals(FPS, format.getAsJsonObject("framerate").get("num").getAsInt());
+    assertEquals(1, format.getAsJsonObject("framerate").get("denom").getAsInt());
+  }
+
+  /** Reads 30 frames with pipewiresrc; checks size, the magenta square, and each frame against what was written. */
+  private void readAndCheck(PipeWireSession session, PipeWireSink sink, AtomicInteger count, String who)
+      throws Exception {
+    Path out = session.logs().resolve("frames.yuy2");
+    Files.deleteIfExists(out);
+    Process reader = new ProcessBuilder("gst-launch-1.0", "-q", "pipewiresrc", "target-object=vbackcam",
+        "num-buffers=30", "!", "video/x-raw,format=YUY2,width=1280,height=720", "!", "filesink",
+        "location=" + out).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(session.logs().resolve("gst.log").toFile())).start();
+    try {
+      PipeWireSession.await(who + " counted as a consumer", () -> count.get() == 1 && sink.isLinked());
+      if (!reader.waitFor(PipeWireSession.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        fail(who + ": pipewiresrc got no 30 frames within " + PipeWireSession.DEADLINE.toSeconds() + " s");
+      }
+    } finally {
+      reader.destroyForcibly();
+    }
+    assertEquals(0, reader.exitValue(), who + ": gst-launch failed; see " + session.logs().resolve("gst.log"));
+    byte[] all = Files.readAllBytes(out);
+    int frameBytes = SIZE.width() * SIZE.height() * 2;
+    assertEquals(30L * frameBytes, all.length, who + ": 30 frames of 1280x720 YUY2");
+    Set<Integer> indices = new TreeSet<>();
+    for (int f = 0; f < 30; f++) {
+      byte[] frame = java.util.Arrays.copyOfRange(all, f * frameBytes, (f + 1) * frameBytes);
+      assertMagenta(frame, who + " frame " + f);
+      int index = readIndex(frame);
+      Long crc = written.get(index);
+      assertTrue(crc != null, who + " frame " + f + " carries index " + index + ", which was never written");
+      assertEquals(crc, crc32(frame), who + " frame " + f + " (index " + index + ") differs from what was written");
+      indices.add(index);
+    }
+    LOG.info("{}: 30 frames of 1280x720 YUY2, indices {}", who, indices);
+    assertTrue(indices.size() >= 10, who + " saw a live video, not a few repeated frames: " + indices);
+  }
+
+  /** Writes the video, looped and paced at {@link #FPS}, with the marks drawn on, until interrupted. */
+  private void feed(Path video, PipeWireSink sink, AtomicReference<Throwable> error) {
+    byte[] yuy2 = new byte[SIZE.width() * SIZE.height() * 2];
+    try (VideoFileSource source = new VideoFileSource(video, SIZE, true);
+        Mat converted = new Mat()) {
+      long start = System.nanoTime();
+      for (int index = 0; !Thread.currentThread().isInterrupted(); index++) {
+        try (Frame frame = source.read()) {
+          mark(frame, index);
+          opencv_imgproc.cvtColor(frame.image(), converted, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+          converted.data().capacity(yuy2.length).position(0).get(yuy2);
+          written.put(index, crc32(yuy2));
+          sink.write(frame);
+        }
+        long due = start + (index + 1) * 1_000_000_000L / FPS;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
+    } catch (InterruptedException e) {
+      // asked to stop
+    } catch (Throwable e) {
+      error.set(e);
+    }
+  }
+
+  private static void mark(Frame frame, int index) {
+    var image = frame.image();
+    opencv_imgproc.rectangle(image, MAGENTA, new Scalar(255, 0, 255, 0), opencv_imgproc.FILLED, 8, 0);
+    for (int bit = 0; bit < BITS; bit++) {
+      int v = ((index >> bit) & 1) == 1 ? 255 : 0;
+      opencv_imgproc.rectangle(image, new Point(bit * BLOCK, 0), new Point(bit * BLOCK + BLOCK - 1, BLOCK - 1),
+          new Scalar(v, v, v, 0), opencv_imgproc.FILLED, 8, 0);
+    }
+  }
+
+  private static int readIndex(byte[] yuy2) {
+    int index = 0;
+    for (int bit = 0; bit < BITS; bit++) {
+      int x = bit * BLOCK + BLOCK / 2;
+      int y = BLOCK / 2;
+      int luma = yuy2[(y * SIZE.width() + x) * 2] & 0xff;
+      if (luma > 128) {
+        index |= 1 << bit;
+      }
+    }
+    return index;
+  }
+
+  /** The square's Y, U and V against BT.601 limited range, computed here from the standard's coefficients. */
+  private static void assertMagenta(byte[] yuy2, String where) {
+    double r = 255;
+    double g = 0;
+    double b = 255;
+    double y = 16 + 0.257 * r + 0.504 * g + 0.098 * b;
+    double u = 128 - 0.148 * r - 0.291 * g + 0.439 * b;
+    double v = 128 + 0.439 * r - 0.368 * g - 0.071 * b;
+    int px = MAGENTA.x() + MAGENTA.width() / 2;
+    int py = MAGENTA.y() + MAGENTA.height() / 2;
+    int at = (py * SIZE.width() + px) * 2;
+    assertEquals(y, yuy2[at] & 0xff, 2, where + ": Y of the magenta square");
+    assertEquals(u, yuy2[at + 1] & 0xff, 2, where + ": U of the magenta square");
+    assertEquals(v, yuy2[at + 3] & 0xff, 2, where + ": V of the magenta square");
+  }
+
+  /**
+   * What the output costs at 720p30, for the record (the machine is shared, so nothing is asserted): the process's
+   * CPU per frame while a client reads, less the same loop's while none does, and the time {@code write} takes.
+   */
+  private static void measure(PipeWireSession session, PipeWireSink sink, Path video) throws Exception {
+    try (VideoFileSource source = new VideoFileSource(video, SIZE, false);
+        Frame frame = source.read()) {
+      double[] idle = writeFor(sink, frame, 150);
+      Process reader = new ProcessBuilder("gst-launch-1.0", "-q", "pipewiresrc", "target-object=vbackcam", "!",
+          "video/x-raw,format=YUY2,width=1280,height=720", "!", "fakesink").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(session.logs().resolve("gst.log").toFile())).start();
+      try {
+        PipeWireSession.await("the measuring reader linked", sink::isLinked);
+        double[] linked = writeFor(sink, frame, 150);
+        LOG.info("PipeWire output at {} {} fps: {} ms CPU per frame (process: {} with a client linked, {} without);"
+            + " write() takes {} ms", SIZE, FPS, String.format("%.2f", linked[0] - idle[0]),
+            String.format("%.2f", linked[0]), String.format("%.2f", idle[0]), String.format("%.2f", linked[1]));
+      } finally {
+        reader.destroy();
+        reader.waitFor();
+      }
+    }
+  }
+
+  /** Writes {@code frame} {@code count} times at {@link #FPS}; returns process CPU and write() wall ms per frame. */
+  private static double[] writeFor(PipeWireSink sink, Frame frame, int count) throws Exception {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    long writing = 0;
+    for (int i = 0; i < count; i++) {
+      long t = System.nanoTime();
+      sink.write(frame);
+      writing += System.nanoTime() - t;
+      long wait = start + (i + 1) * 1_000_000_000L / FPS - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+    }
+    return new double[] {(os.getProcessCpuTime() - cpu) / 1e6 / count, writing / 1e6 / count};
+  }
+
+  private static long crc32(byte[] bytes) {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    return crc.getValue();
+  }
+}
