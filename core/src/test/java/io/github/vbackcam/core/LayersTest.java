@@ -25,12 +25,13 @@ class LayersTest {
       "", Set.of("composite", "segment", "sink", "source", "internal"),
       "composite", Set.of("", "source", "internal"),
       "segment", Set.of("", "tfjs", "device", "internal"),
-      "sink", Set.of("", "internal", "internal.v4l2"),
+      "sink", Set.of("", "internal", "internal.v4l2", "internal.pipewire"),
       "source", Set.of("", "internal"),
       "device", Set.of(),
       "tfjs", Set.of(""),
       "internal", Set.of(""),
-      "internal.v4l2", Set.of());
+      "internal.v4l2", Set.of(),
+      "internal.pipewire", Set.of());
 
   private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?io\\.github\\.vbackcam\\.core\\."
       + "((?:[a-z0-9]+\\.)*)[A-Z]");

@@ -4,7 +4,6 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.pipewire.PipeWireStream;
-import io.github.vbackcam.core.live.ConsumerMonitor;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.Map;

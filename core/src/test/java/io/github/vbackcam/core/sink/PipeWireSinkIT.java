@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.live.ConsumerMonitor;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.source.VideoFileSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package io.github.vbackcam.core.live;
+package io.github.vbackcam.core.sink;
 
 import java.util.List;
 import java.util.function.IntConsumer;

@@ -1,4 +1,4 @@
-package io.github.vbackcam.core.live;
+package io.github.vbackcam.core.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
