@@ -20,18 +20,18 @@ class LayersTest {
   private static final Path SOURCES = Path.of("src/main/java/io/github/vbackcam/core");
 
   /** Which packages each package may import ("" is the root package: the contracts, EffectChain and Render). */
-  private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "live", Set.of("", "composite", "segment", "sink"),
-      "", Set.of("composite", "segment", "sink", "source", "internal"),
-      "composite", Set.of("", "source", "internal"),
-      "segment", Set.of("", "tfjs", "device", "internal"),
-      "sink", Set.of("", "internal", "internal.v4l2", "internal.pipewire"),
-      "source", Set.of("", "internal"),
-      "device", Set.of(),
-      "tfjs", Set.of(""),
-      "internal", Set.of(""),
-      "internal.v4l2", Set.of(),
-      "internal.pipewire", Set.of());
+  private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+      Map.entry("live", Set.of("", "composite", "segment", "sink")),
+      Map.entry("", Set.of("composite", "segment", "sink", "source", "internal")),
+      Map.entry("composite", Set.of("", "source", "internal")),
+      Map.entry("segment", Set.of("", "tfjs", "device", "internal")),
+      Map.entry("sink", Set.of("", "internal", "internal.v4l2", "internal.pipewire")),
+      Map.entry("source", Set.of("", "internal")),
+      Map.entry("device", Set.of()),
+      Map.entry("tfjs", Set.of("")),
+      Map.entry("internal", Set.of("")),
+      Map.entry("internal.v4l2", Set.of()),
+      Map.entry("internal.pipewire", Set.of()));
 
   private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?io\\.github\\.vbackcam\\.core\\."
       + "((?:[a-z0-9]+\\.)*)[A-Z]");
