@@ -92,7 +92,9 @@ export const VbackcamClient = GObject.registerClass({
 
     /** The toggle's click: resume when paused, else switch between the last effect and no effect. */
     toggle() {
-        const {running, state, mode} = this.snapshot();
+        const {problem, running, state, mode} = this.snapshot();
+        if (problem)
+            return Promise.reject(new Error(problem));
         if (!running)
             return this.startService();
         if (state === 'paused')

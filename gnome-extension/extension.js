@@ -42,6 +42,7 @@ class VbackcamToggle extends QuickMenuToggle {
         this._client = client;
         this._thumbnails = thumbnails;
         this._paths = '';
+        this._backgroundItems = [];
         this.menu.setHeader(ICON, 'Virtual Background');
 
         this._inUse = new PopupMenu.PopupMenuItem('', {reactive: false});
@@ -68,7 +69,7 @@ class VbackcamToggle extends QuickMenuToggle {
         this.checked = d.checked;
         this._inUse.label.text = d.inUse;
         this._syncBackgrounds(s.backgrounds);
-        for (const item of this._backgrounds._getMenuItems())
+        for (const item of this._backgroundItems)
             item.setOrnament(item.path === d.current ? PopupMenu.Ornament.CHECK : PopupMenu.Ornament.NONE);
         this._blur.setOrnament(s.mode === 'blur' ? PopupMenu.Ornament.CHECK : PopupMenu.Ornament.NONE);
         this._none.setOrnament(s.mode === 'none' ? PopupMenu.Ornament.CHECK : PopupMenu.Ornament.NONE);
@@ -83,11 +84,12 @@ class VbackcamToggle extends QuickMenuToggle {
             return;
         this._paths = paths.join('\n');
         this._backgrounds.removeAll();
-        for (const path of paths) {
+        this._backgroundItems = paths.map(path => {
             const item = new BackgroundItem(path, `${this._thumbnails}/${thumbnailName(path)}`);
             item.connect('activate', () => report(this._client.setBackground(path)));
             this._backgrounds.addMenuItem(item);
-        }
+            return item;
+        });
     }
 });
 

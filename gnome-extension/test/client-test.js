@@ -121,6 +121,7 @@ async function missingInterface() {
     check(client.problem.startsWith('/nonexistent/Control1.xml: '), 'a missing interface file is a problem',
         client.problem);
     equal(describe(client.snapshot()).subtitle, 'Not installed', 'and the toggle says "Not installed"');
+    equal((await rejection(client.toggle()))?.message, client.problem, 'and a click only reports the problem');
     client.destroy();
 }
 

@@ -72,7 +72,7 @@ export async function run() {
         fail('no panel indicator while the stand-in reports 2 consumers');
     if (toggle._inUse.label.text !== 'In use by 2 apps')
         fail(`the menu says "${toggle._inUse.label.text}", not "In use by 2 apps"`);
-    const items = toggle._backgrounds._getMenuItems();
+    const items = toggle._backgroundItems;
     const thumbnails = items.filter(i => i.get_children().some(c => c.style_class === 'vbackcam-thumbnail'));
     const checks = items.map(i => i._ornament === PopupMenu.Ornament.CHECK);
     if (items.length !== BACKGROUNDS || thumbnails.length !== BACKGROUNDS || checks.indexOf(true) !== 0 ||
