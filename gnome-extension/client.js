@@ -32,7 +32,7 @@ export const VbackcamClient = GObject.registerClass({
         this._cancellable = new Gio.Cancellable();
     }
 
-    /** Builds the proxy; a missing interface file leaves the client `unavailable` rather than throwing. */
+    /** Builds the proxy; a missing interface file sets `problem` rather than throwing. */
     async init() {
         let xml;
         try {
@@ -43,16 +43,20 @@ export const VbackcamClient = GObject.registerClass({
             return;
         }
         const Proxy = Gio.DBusProxy.makeProxyWrapper(xml);
+        let proxy;
         try {
-            this._proxy = await new Promise((resolve, reject) => {
-                Proxy(this._bus, BUS_NAME, OBJECT_PATH, (proxy, error) => (error ? reject(error) : resolve(proxy)),
+            proxy = await new Promise((resolve, reject) => {
+                Proxy(this._bus, BUS_NAME, OBJECT_PATH, (p, error) => (error ? reject(error) : resolve(p)),
                     this._cancellable, Gio.DBusProxyFlags.DO_NOT_AUTO_START);
             });
         } catch (e) {
             if (this._cancellable.is_cancelled())
-                return; // destroyed while the proxy was being made
+                return;
             throw e;
         }
+        if (this._cancellable.is_cancelled())
+            return; // destroyed while the proxy was being made
+        this._proxy = proxy;
         this._signals = [
             this._proxy.connect('g-properties-changed', () => this._changed()),
             this._proxy.connect('notify::g-name-owner', () => this._changed()),
