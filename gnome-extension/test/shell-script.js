@@ -47,12 +47,14 @@ async function click(actor) {
     await Scripting.sleep(100);
 }
 
-/** The SetMode calls that reached the service, from python-dbusmock's call log. */
-function setModeCalls() {
+/** The arguments of the calls of `method` that reached the service, from python-dbusmock's call log. */
+function calls(method) {
     const reply = Gio.DBus.session.call_sync('io.github.vbackcam', '/io/github/vbackcam', 'org.freedesktop.DBus.Mock',
-        'GetMethodCalls', new GLib.Variant('(s)', ['SetMode']), null, Gio.DBusCallFlags.NONE, -1, null);
+        'GetMethodCalls', new GLib.Variant('(s)', [method]), null, Gio.DBusCallFlags.NONE, -1, null);
     return reply.deepUnpack()[0].map(([, args]) => args.map(a => a.deepUnpack()).join(' '));
 }
+
+const checked = item => item._ornament === PopupMenu.Ornament.CHECK;
 
 export async function run() {
     await Scripting.waitLeisure();
@@ -74,7 +76,7 @@ export async function run() {
         fail(`the menu says "${toggle._inUse.label.text}", not "In use by 2 apps"`);
     const items = toggle._backgroundItems;
     const thumbnails = items.filter(i => i.get_children().some(c => c.style_class === 'vbackcam-thumbnail'));
-    const checks = items.map(i => i._ornament === PopupMenu.Ornament.CHECK);
+    const checks = items.map(checked);
     if (items.length !== BACKGROUNDS || thumbnails.length !== BACKGROUNDS || checks.indexOf(true) !== 0 ||
         checks.lastIndexOf(true) !== 0) {
         fail(`menu: ${items.length} backgrounds, ${thumbnails.length} with thumbnails, checked ${checks}; ` +
@@ -84,9 +86,23 @@ export async function run() {
     Main.panel.statusArea.quickSettings.menu.open();
     await Scripting.waitLeisure();
     await click(toggle._box.get_first_child());
-    await until(() => `SetMode none at the service (calls: ${setModeCalls()})`,
-        () => setModeCalls().includes('none'));
+    await until(() => `SetMode none at the service (calls: ${calls('SetMode')})`,
+        () => calls('SetMode').includes('none'));
     await until(() => `subtitle "No effect" (it is "${toggle.subtitle}")`, () => toggle.subtitle === 'No effect');
+    if (!checked(toggle._none) || items.some(checked))
+        fail('"No effect" is not the only checked item in the menu');
+
+    // The second background, picked in the toggle's menu by its thumbnail.
+    toggle.menu.open();
+    await Scripting.waitLeisure();
+    const item = items[1];
+    const name = item.get_children().find(c => c.style_class !== 'vbackcam-thumbnail' && c.text).text;
+    await click(item.get_children().find(c => c.style_class === 'vbackcam-thumbnail'));
+    await until(() => `SetBackground ${item.path} at the service (calls: ${calls('SetBackground')})`,
+        () => calls('SetBackground').includes(item.path));
+    await until(() => `subtitle "${name}" (it is "${toggle.subtitle}")`, () => toggle.subtitle === name);
+    await until(() => `a check on "${name}" alone (${items.map(checked)})`,
+        () => checked(item) && items.filter(checked).length === 1 && !checked(toggle._none));
     Main.panel.statusArea.quickSettings.menu.close();
 
     Main.extensionManager.disableExtension(UUID);
