@@ -54,6 +54,8 @@ if [ -d "$natives" ]; then
     # its preset renames that library at load time and has no switch to skip it.
     opts+=(-DTENSORFLOW_LIBRARY_PATH="$natives" -Djava.library.path="$natives"
         -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Djna.boot.library.path="$natives")
+    # What 0.1.0 unpacked into the home (1.1 GB of TensorFlow, JavaCPP and JNA libraries) is no longer read.
+    rm -rf "${cache}/djl" "${cache}/jna" "${cache}"/javacpp/*.jar
 fi
 
 # shellcheck disable=SC2086 # VBACKCAM_JAVA_OPTS is a list of options
