@@ -1,0 +1,35 @@
+package io.github.vbackcam.core.composite;
+
+/**
+ * A moving background's own clock: how much media time has passed since its first frame, from the presentation
+ * times of the frames it is drawn behind. It runs with them (a 24 fps input, a 60 fps background: both in real
+ * time; a live camera dropping frames: the wall clock), and it only holds still where the input's time jumps: back
+ * (a camera reopened, an input looping) or forward by more than {@link #MAX_STEP_MICROS} (the service paused).
+ */
+final class MediaClock {
+
+  static final long MAX_STEP_MICROS = 2_000_000;
+
+  private boolean started;
+  private long lastPts;
+  private long elapsed;
+
+  /** Media time since the first frame, in microseconds, for a frame presented at {@code ptsMicros}. */
+  long at(long ptsMicros) {
+    if (started) {
+      long step = ptsMicros - lastPts;
+      if (step > 0 && step <= MAX_STEP_MICROS) {
+        elapsed += step;
+      }
+    }
+    started = true;
+    lastPts = ptsMicros;
+    return elapsed;
+  }
+
+  /** Starts again from 0 at the next frame. */
+  void restart() {
+    started = false;
+    elapsed = 0;
+  }
+}
