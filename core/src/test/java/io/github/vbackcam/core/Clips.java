@@ -44,12 +44,18 @@ public final class Clips {
           r.setVideoCodec(avcodec.AV_CODEC_ID_GIF);
           r.setPixelFormat(avutil.AV_PIX_FMT_RGB8);
           r.setOption("loop", "0");
+          // GIF delays are in hundredths of a second; the last one is the time left until the end.
+          long lastTick = shots[shots.length - 1].tick();
+          r.setOption("final_delay", Long.toString(Math.round((endTick - lastTick) * 100 / ticksPerSecond)));
         }
         case "apng", "png" -> {
           r.setFormat("apng");
           r.setVideoCodec(avcodec.AV_CODEC_ID_APNG);
           r.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
           r.setOption("plays", "0");
+          // In seconds; without it the muxer repeats the previous frame's delay for the last one.
+          long lastTick = shots[shots.length - 1].tick();
+          r.setOption("final_delay", (endTick - lastTick) + "/" + Math.round(ticksPerSecond));
         }
         default -> {
           r.setFormat(ext.equals("mkv") ? "matroska" : ext);
