@@ -16,8 +16,7 @@ class EffectOptionsTest {
       Cli r = Cli.run(command, "--help");
       assertEquals(0, r.status(), r.err());
       for (String option : List.of("--background=", "--blur=", "--color=", "--none ")) {
-        assertEquals(1, occurrences(r.out(), "      " + option), command + " --help lists " + option + " once:\n"
-            + r.out());
+        assertEquals(1, optionLines(r.out(), option), command + " --help lists " + option + " once:\n" + r.out());
       }
     }
   }
@@ -32,11 +31,8 @@ class EffectOptionsTest {
     assertTrue(r.err().contains(Path.of(home, "no-such-vbackcam-background.png") + ": no such file"), r.err());
   }
 
-  private static int occurrences(String text, String part) {
-    int n = 0;
-    for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
-      n++;
-    }
-    return n;
+  /** Lines of the option list (six spaces, then the option) that describe {@code option}. */
+  private static long optionLines(String help, String option) {
+    return help.lines().filter(l -> l.startsWith("      " + option)).count();
   }
 }
