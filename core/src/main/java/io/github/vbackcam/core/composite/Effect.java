@@ -33,9 +33,7 @@ public sealed interface Effect {
 
   /** An image (still or animated) or a video, by the file's extension and, for animations, its header. */
   static Effect file(Path path, boolean hologram) {
-    return FileTypes.isImage(path) || FileTypes.isAnimatedImage(path)
-        ? new Image(path, hologram)
-        : new Video(path, hologram);
+    return FileTypes.isPicture(path) ? new Image(path, hologram) : new Video(path, hologram);
   }
 
   /**

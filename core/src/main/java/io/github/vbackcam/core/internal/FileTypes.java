@@ -26,6 +26,11 @@ public final class FileTypes {
     return IMAGE_EXTENSIONS.contains(extension(path));
   }
 
+  /** Whether an image background can show the file: a still image, or an animated GIF, APNG or WebP. */
+  public static boolean isPicture(Path path) {
+    return isImage(path) || isAnimatedImage(path);
+  }
+
   /**
    * Whether the file is an image that may move: any GIF, a PNG with an animation control chunk (APNG) or a WebP
    * whose header sets the animation flag. Read from the file's first bytes; false for anything else or a file that
