@@ -3,12 +3,10 @@ package io.github.vbackcam.core.composite;
 /**
  * A moving background's own clock: how much media time has passed since its first frame, from the presentation
  * times of the frames it is drawn behind. It runs with them (a 24 fps input, a 60 fps background: both in real
- * time; a live camera dropping frames: the wall clock), and it only holds still where the input's time jumps: back
- * (a camera reopened, an input looping) or forward by more than {@link #MAX_STEP_MICROS} (the service paused).
+ * time; a live camera dropping frames or paused: the wall clock), and only holds still where the input's time runs
+ * backwards.
  */
 final class MediaClock {
-
-  static final long MAX_STEP_MICROS = 2_000_000;
 
   private boolean started;
   private long lastPts;
@@ -18,7 +16,7 @@ final class MediaClock {
   long at(long ptsMicros) {
     if (started) {
       long step = ptsMicros - lastPts;
-      if (step > 0 && step <= MAX_STEP_MICROS) {
+      if (step > 0) {
         elapsed += step;
       }
     }

@@ -14,6 +14,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class VideoBackground implements Background {
 
+  /** Further ahead than this (the service paused, a slideshow's long frame), seeking beats decoding through. */
+  static final long SEEK_MICROS = 2_000_000;
+
   private final Path path;
   private final MediaClock clock = new MediaClock();
   private VideoFileSource source;
@@ -46,6 +49,12 @@ public final class VideoBackground implements Background {
     }
     // The looped source's times grow across loops, so the wanted time only ever moves forward.
     long wanted = firstPts + clock.at(frame.ptsMicros());
+    if (wanted - current.ptsMicros() > SEEK_MICROS && source.skipTo(wanted)) {
+      if (next != null) {
+        next.close();
+        next = null;
+      }
+    }
     while (true) {
       if (next == null) {
         next = read();

@@ -117,6 +117,26 @@ public final class VideoFileSource implements FrameSource {
     return Math.max(Math.max(1, lastPts - firstPts + Math.round(1e6 / frameRate())), durationMicros());
   }
 
+  /**
+   * For a looped video: jumps so that the next frame read is the one on show at {@code ptsMicros} on the looped
+   * timeline (as if it had played on to there), instead of decoding everything in between. Returns false, having
+   * done nothing, when it cannot (not looped, no frame read yet, or a container without a duration).
+   */
+  public boolean skipTo(long ptsMicros) throws IOException {
+    long length = passLength();
+    if (!loop || firstPts == Long.MIN_VALUE || durationMicros() <= 0 || ptsMicros <= firstPts) {
+      return false;
+    }
+    long into = ptsMicros - firstPts;
+    try {
+      grabber.setTimestamp(firstPts + into % length);
+    } catch (FrameGrabber.Exception e) {
+      throw new IOException("seeking in " + path + " failed: " + e.getMessage(), e);
+    }
+    loopOffset = into / length * length;
+    return true;
+  }
+
   /** The clockwise rotation applied to every frame (0, 90, 180 or 270). */
   public int rotation() {
     return rotation;

@@ -56,6 +56,21 @@ class VideoBackgroundTest {
     assertEquals("RRRGGB", shown.toString());
   }
 
+  @Test
+  void aLongJumpAheadLandsWhereTheLoopWouldHaveBeen(@TempDir Path dir) throws Exception {
+    Path bg = Clips.constantRate(dir.resolve("bg.mkv"), 64, 36, 30, RGB, ONE_SECOND_EACH);
+    long start = 5_000_000_000L;
+    // A paused service, or a slideshow input whose frames last seconds: 3 s a loop.
+    long[] times = {0, 7_500_000, 8_600_000, 30_200_000, 30_300_000, 61_100_000};
+    StringBuilder shown = new StringBuilder();
+    try (VideoBackground background = new VideoBackground(bg)) {
+      for (long t : times) {
+        shown.append(colourAt(background, start + t));
+      }
+    }
+    assertEquals("RGBRRG", shown.toString());
+  }
+
   /** The background colour behind {@code count} frames at {@code fps}, one letter a frame. */
   private static String colours(Path video, double fps, int count) throws Exception {
     StringBuilder shown = new StringBuilder();
