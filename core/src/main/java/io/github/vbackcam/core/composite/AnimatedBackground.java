@@ -27,6 +27,11 @@ public final class AnimatedBackground implements Background {
   /** Browsers show a frame whose delay is this short or shorter for {@link #SHORT_DELAY_SHOWN_MS}. */
   static final int SHORT_DELAY_MS = 10;
   static final int SHORT_DELAY_SHOWN_MS = 100;
+  /**
+   * Every frame is kept decoded (an animation is short and small, and decoding it once beats decoding it on every
+   * loop): at most this many pixels for all frames together, about 1 GB as decoded BGRA.
+   */
+  static final long MAX_PIXELS = 250_000_000L;
 
   private final Path path;
   private final List<Picture> frames;
@@ -39,13 +44,22 @@ public final class AnimatedBackground implements Background {
 
   /** Decodes every frame now, so a bad file fails here with a message naming it. */
   public AnimatedBackground(Path path) throws IOException {
+    this(path, MAX_PIXELS);
+  }
+
+  /** As {@link #AnimatedBackground(Path)}, with at most {@code maxPixels} pixels for all frames together. */
+  AnimatedBackground(Path path, long maxPixels) throws IOException {
     FileTypes.checkReadable(path);
     this.path = path;
     List<Picture> decoded = new ArrayList<>();
+    int maxFrames = maxFrames(path, maxPixels);
     try (Animation animation = new Animation()) {
-      if (!imreadanimation(path.toString(), animation) || animation.frames().size() == 0) {
-        throw new IOException("cannot decode animated image " + path
-            + ": not a supported animation, or the file is corrupt");
+      if (!imreadanimation(path.toString(), animation, 0, maxFrames + 1) || animation.frames().size() == 0) {
+        throw unreadable(path);
+      }
+      if (animation.frames().size() > maxFrames) {
+        throw new IOException("animated image " + path + " has more than " + maxFrames + " frames of its size: over"
+            + " the limit of " + maxPixels + " pixels for all frames together");
       }
       MatVector pictures = animation.frames();
       int n = (int) pictures.size();
@@ -63,6 +77,22 @@ public final class AnimatedBackground implements Background {
       throw e;
     }
     this.frames = decoded;
+  }
+
+  /** How many frames of the animation's size fit in {@code maxPixels}, from its first frame. */
+  private static int maxFrames(Path path, long maxPixels) throws IOException {
+    try (Animation first = new Animation()) {
+      if (!imreadanimation(path.toString(), first, 0, 1) || first.frames().size() == 0) {
+        throw unreadable(path);
+      }
+      Mat frame = first.frames().get(0);
+      return (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, maxPixels / ((long) frame.cols() * frame.rows())));
+    }
+  }
+
+  private static IOException unreadable(Path path) {
+    return new IOException("cannot decode animated image " + path
+        + ": not a supported animation, or the file is corrupt");
   }
 
   /** How many plays a loop count means: APNG and WebP count plays, a GIF counts repeats (and none means once). */

@@ -2,11 +2,13 @@ package io.github.vbackcam.core.composite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Clips;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -61,6 +63,18 @@ class AnimatedBackgroundTest {
     assertInstanceOf(Effect.Image.class, effect);
     try (Background bg = effect.open()) {
       assertInstanceOf(AnimatedBackground.class, bg);
+    }
+  }
+
+  @Test
+  void anAnimationTooBigToKeepDecodedIsRefusedNamingTheLimit(@TempDir Path dir) throws Exception {
+    // Three 32x16 frames are 1536 pixels; with room for 1000, only one frame fits.
+    Path gif = Clips.write(dir.resolve("big.gif"), 32, 16, 100, 90, 0, shots());
+    IOException e = assertThrows(IOException.class, () -> new AnimatedBackground(gif, 1000));
+    assertEquals("animated image " + gif + " has more than 1 frames of its size: over the limit of 1000 pixels for"
+        + " all frames together", e.getMessage());
+    try (AnimatedBackground fits = new AnimatedBackground(gif, 1536)) {
+      assertEquals(2, fits.frameAt(800_000), "all three frames fit in exactly 1536 pixels");
     }
   }
 
