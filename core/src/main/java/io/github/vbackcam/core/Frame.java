@@ -14,6 +14,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Netty's: whoever touches a frame last closes it. A {@link Stage} that receives a frame either returns it (ownership
  * passes on) or closes it and returns another one; a {@link FrameSink} only borrows the frame it is given. Closing
  * returns the native buffers to a pool, so the frame loop does not allocate.
+ *
+ * <p>Each frame carries its presentation time in microseconds ({@link #ptsMicros}): a file's own timestamps as
+ * FFmpeg reports them, or the monotonic clock for a live camera. Every stage hands it on unchanged, and anything
+ * time-based (a background video, an animated image, the rate a sink declares) follows it, never the frame count.
  */
 public final class Frame implements AutoCloseable {
 
@@ -24,16 +28,18 @@ public final class Frame implements AutoCloseable {
   private Mat mask;
   private final long sequence;
   private final long captureNanos;
+  private final long ptsMicros;
   private Mat modelInput;
   private Object modelInputOwner;
   private final long[] stepNanos = new long[Step.values().length];
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Object leakTrace;
 
-  private Frame(Mat image, long sequence, long captureNanos) {
+  private Frame(Mat image, long sequence, long captureNanos, long ptsMicros) {
     this.image = image;
     this.sequence = sequence;
     this.captureNanos = captureNanos;
+    this.ptsMicros = ptsMicros;
     this.leakTrace = FrameLeakDetector.track(this);
   }
 
@@ -41,19 +47,36 @@ public final class Frame implements AutoCloseable {
     this.image = null;
     this.sequence = -1;
     this.captureNanos = 0;
+    this.ptsMicros = 0;
     this.leakTrace = null;
     this.refs.set(Integer.MAX_VALUE / 2);
   }
 
-  /** A new frame of the given size whose pixels are undefined; the caller fills them. */
+  /**
+   * A new frame of the given size whose pixels are undefined; the caller fills them. Its presentation time is the
+   * capture time on the monotonic clock, as for a live camera.
+   */
   public static Frame allocate(int width, int height, long sequence, long captureNanos) {
-    return new Frame(MatPool.take(height, width, opencv_core.CV_8UC3), sequence, captureNanos);
+    return allocate(width, height, sequence, captureNanos, captureNanos / 1000);
   }
 
-  /** A new frame holding a copy of {@code bgr} (CV_8UC3, any size). */
+  /** A new frame of the given size, presented at {@code ptsMicros}; the caller fills the pixels. */
+  public static Frame allocate(int width, int height, long sequence, long captureNanos, long ptsMicros) {
+    return new Frame(MatPool.take(height, width, opencv_core.CV_8UC3), sequence, captureNanos, ptsMicros);
+  }
+
+  /** A new frame holding a copy of {@code bgr} (CV_8UC3, any size), captured and presented now. */
   public static Frame copyOf(Mat bgr, long sequence) {
     Frame frame = allocate(bgr.cols(), bgr.rows(), sequence, System.nanoTime());
     bgr.copyTo(frame.image);
+    return frame;
+  }
+
+  /** A new frame with a copy of this one's pixels, presented at {@code ptsMicros} (a placeholder written again). */
+  public Frame copyAt(long sequence, long ptsMicros) {
+    checkLive();
+    Frame frame = allocate(width(), height(), sequence, System.nanoTime(), ptsMicros);
+    image.copyTo(frame.image);
     return frame;
   }
 
@@ -119,6 +142,14 @@ public final class Frame implements AutoCloseable {
     return captureNanos;
   }
 
+  /**
+   * When the frame is presented, in microseconds on its source's timeline: a file's own timestamps (not
+   * necessarily starting at 0, growing across loops), or {@link System#nanoTime()} / 1000 for a live camera.
+   */
+  public long ptsMicros() {
+    return ptsMicros;
+  }
+
   /** Adds time spent on this frame in one step; the bench and the service's latency figures read it. */
   public void addStepNanos(Step step, long nanos) {
     stepNanos[step.ordinal()] += nanos;
@@ -174,6 +205,6 @@ public final class Frame implements AutoCloseable {
     if (this == DROPPED) {
       return "Frame.DROPPED";
     }
-    return "Frame#" + sequence + "(" + image.cols() + "x" + image.rows() + ")";
+    return "Frame#" + sequence + "(" + image.cols() + "x" + image.rows() + " @" + ptsMicros + "us)";
   }
 }

@@ -18,6 +18,15 @@ public final class Frames {
     return f;
   }
 
+  /** A frame filled with one BGR colour, presented at {@code ptsMicros}. */
+  public static Frame solidAt(int width, int height, long ptsMicros, int b, int g, int r) {
+    Frame f = Frame.allocate(width, height, 0, System.nanoTime(), ptsMicros);
+    try (Scalar s = new Scalar(b, g, r, 0)) {
+      f.image().put(s);
+    }
+    return f;
+  }
+
   /** Fills a rectangle of the image with a colour and marks it as person (255) in the mask; 0 elsewhere. */
   public static void paintPerson(Frame f, int x, int y, int w, int h, int b, int g, int r) {
     try (Rect rect = new Rect(x, y, w, h); Mat roi = new Mat(f.image(), rect); Scalar s = new Scalar(b, g, r, 0)) {

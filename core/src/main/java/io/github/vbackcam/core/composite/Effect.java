@@ -31,12 +31,15 @@ public sealed interface Effect {
   /** Opens the background; reads any file now, so a bad one fails here. Not for {@link None}. */
   Background open() throws IOException;
 
-  /** An image or a video, by the file's extension. */
+  /** An image (still or animated) or a video, by the file's extension and, for animations, its header. */
   static Effect file(Path path, boolean hologram) {
-    return FileTypes.isImage(path) ? new Image(path, hologram) : new Video(path, hologram);
+    return FileTypes.isPicture(path) ? new Image(path, hologram) : new Video(path, hologram);
   }
 
-  /** A picture, scaled to cover the frame. */
+  /**
+   * A picture, scaled to cover the frame; an animated one (GIF, APNG, animated WebP) plays in real time. Its
+   * transparent pixels show the real scene.
+   */
   record Image(Path path, boolean hologram) implements Effect {
     public Image {
       Objects.requireNonNull(path, "path");
@@ -54,7 +57,7 @@ public sealed interface Effect {
 
     @Override
     public Background open() throws IOException {
-      return new ImageBackground(path);
+      return FileTypes.isAnimatedImage(path) ? new AnimatedBackground(path) : new ImageBackground(path);
     }
 
     @Override
@@ -63,7 +66,7 @@ public sealed interface Effect {
     }
   }
 
-  /** A video, looped. */
+  /** A video, looped, playing in real time behind any input. */
   record Video(Path path, boolean hologram) implements Effect {
     public Video {
       Objects.requireNonNull(path, "path");

@@ -6,26 +6,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** A picture, scaled to cover the frame and centre-cropped; scaled once per frame size, not per frame. */
+/**
+ * A picture, scaled to cover the frame and centre-cropped; scaled once per frame size, not per frame. Its
+ * transparent pixels show the real scene.
+ */
 public final class ImageBackground implements Background {
 
   private final Path path;
-  private final Mat original;
-  private final Mat scaled = new Mat();
+  private final Picture picture;
 
   /** Reads the image now, so a bad file fails here with a message naming it, not on the first frame. */
   public ImageBackground(Path path) throws IOException {
     this.path = path;
-    this.original = Images.readImage(path);
+    this.picture = new Picture(Images.readPicture(path));
   }
 
   @Override
   public Mat render(Frame frame) {
-    if (scaled.cols() != frame.width() || scaled.rows() != frame.height()) {
-      scaled.create(frame.height(), frame.width(), frame.image().type());
-      Images.cover(original, scaled);
-    }
-    return scaled;
+    return picture.render(frame);
   }
 
   @Override
@@ -35,7 +33,6 @@ public final class ImageBackground implements Background {
 
   @Override
   public void close() {
-    original.close();
-    scaled.close();
+    picture.close();
   }
 }

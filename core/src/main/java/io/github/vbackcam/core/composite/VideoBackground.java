@@ -7,13 +7,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** A looping video; it advances one frame per output frame. */
+/**
+ * A looping video that plays in real time behind any input: it shows, for each frame, its own frame whose time has
+ * come on the {@link MediaClock}, whatever either rate is (a 60 fps background behind a 24 fps input skips frames,
+ * a 15 fps one repeats them, a variable-rate one keeps its timing). Display rotation is applied as for an input.
+ */
 public final class VideoBackground implements Background {
 
+  /** Further ahead than this (the service paused, a slideshow's long frame), seeking beats decoding through. */
+  static final long SEEK_MICROS = 2_000_000;
+
   private final Path path;
+  private final MediaClock clock = new MediaClock();
   private VideoFileSource source;
-  /** The decoded frame last returned; kept until the next one replaces it. */
+  /** The frame on show, and the next one decoded ahead (to know when the shown one ends). */
   private Frame current;
+  private Frame next;
+  /** The presentation time of the video's first frame: its time 0. */
+  private long firstPts;
   private int width;
   private int height;
 
@@ -26,20 +37,58 @@ public final class VideoBackground implements Background {
   @Override
   public Mat render(Frame frame) throws IOException {
     if (width != frame.width() || height != frame.height()) {
+      drop();
       source.close();
       source = new VideoFileSource(path, new VideoSize(frame.width(), frame.height()), true);
       width = frame.width();
       height = frame.height();
+      clock.restart();
     }
-    Frame next = source.read();
-    if (next == null) {
+    if (current == null) {
+      current = read();
+    }
+    // The looped source's times grow across loops, so the wanted time only ever moves forward.
+    long wanted = firstPts + clock.at(frame.ptsMicros());
+    if (wanted - current.ptsMicros() > SEEK_MICROS && source.skipTo(wanted)) {
+      if (next != null) {
+        next.close();
+        next = null;
+      }
+    }
+    while (true) {
+      if (next == null) {
+        next = read();
+      }
+      if (next.ptsMicros() > wanted) {
+        break;
+      }
+      current.close();
+      current = next;
+      next = null;
+    }
+    return current.image();
+  }
+
+  private Frame read() throws IOException {
+    Frame f = source.read();
+    if (f == null) {
       throw new IOException("background video " + path + " has no frames");
     }
+    if (current == null && next == null) {
+      firstPts = f.ptsMicros();
+    }
+    return f;
+  }
+
+  private void drop() {
     if (current != null) {
       current.close();
+      current = null;
     }
-    current = next;
-    return current.image();
+    if (next != null) {
+      next.close();
+      next = null;
+    }
   }
 
   @Override
@@ -49,10 +98,7 @@ public final class VideoBackground implements Background {
 
   @Override
   public void close() {
-    if (current != null) {
-      current.close();
-      current = null;
-    }
+    drop();
     try {
       source.close();
     } catch (IOException e) {

@@ -5,14 +5,24 @@ import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.pyrDown;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_CLOCKWISE;
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
+import static org.bytedeco.opencv.global.opencv_core.multiply;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_UNCHANGED;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.VideoSize;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -48,11 +58,33 @@ public final class Images {
     }
   }
 
-  /** A new frame of {@code size} holding {@code src} scaled to cover it: what every source hands on. */
-  public static Frame coverFrame(Mat src, VideoSize size, long sequence) {
-    Frame frame = Frame.allocate(size.width(), size.height(), sequence, System.nanoTime());
+  /**
+   * A new frame of {@code size} holding {@code src} scaled to cover it, presented at {@code ptsMicros}: what every
+   * source hands on.
+   */
+  public static Frame coverFrame(Mat src, VideoSize size, long sequence, long ptsMicros) {
+    Frame frame = Frame.allocate(size.width(), size.height(), sequence, System.nanoTime(), ptsMicros);
     cover(src, frame.image());
     return frame;
+  }
+
+  /**
+   * Turns {@code src} clockwise by {@code degrees} (0, 90, 180 or 270) into {@code dst}; returns {@code src} itself
+   * for 0, else {@code dst}.
+   */
+  public static Mat rotate(Mat src, Mat dst, int degrees) {
+    return switch (degrees) {
+      case 0 -> src;
+      case 90 -> rotated(src, dst, ROTATE_90_CLOCKWISE);
+      case 180 -> rotated(src, dst, ROTATE_180);
+      case 270 -> rotated(src, dst, ROTATE_90_COUNTERCLOCKWISE);
+      default -> throw new IllegalArgumentException("rotation must be a multiple of 90 degrees, got " + degrees);
+    };
+  }
+
+  private static Mat rotated(Mat src, Mat dst, int code) {
+    opencv_core.rotate(src, dst, code);
+    return dst;
   }
 
   /**
@@ -82,10 +114,89 @@ public final class Images {
     }
   }
 
-  /** Reads an image as 8-bit BGR; a missing, unreadable or corrupt file gets an IOException that says which. */
+  /**
+   * An image as 8-bit BGR and, when the file has transparency, its 8-bit alpha (255 = opaque); the caller closes
+   * both.
+   */
+  public record Picture(Mat bgr, Mat alpha) implements AutoCloseable {
+    @Override
+    public void close() {
+      bgr.close();
+      if (alpha != null) {
+        alpha.close();
+      }
+    }
+  }
+
+  /**
+   * Reads an image as 8-bit BGR, with any transparency composited over black (so an input's hidden colours under
+   * transparent pixels never reach the model); a missing, unreadable or corrupt file gets an IOException that says
+   * which.
+   */
   public static Mat readImage(Path path) throws IOException {
+    Picture picture = readPicture(path);
+    if (picture.alpha() == null) {
+      return picture.bgr();
+    }
+    try (Mat alpha3 = new Mat(); Mat alpha = picture.alpha()) {
+      cvtColor(alpha, alpha3, COLOR_GRAY2BGR);
+      multiply(picture.bgr(), alpha3, picture.bgr(), 1 / 255.0, -1);
+    }
+    return picture.bgr();
+  }
+
+  /**
+   * Reads an image as 8-bit BGR plus its alpha when it has one (RGBA, grey+alpha, a palette with tRNS, WebP alpha);
+   * an opaque image has a null alpha. Opaque images are read with EXIF orientation applied (OpenCV's colour read);
+   * OpenCV ignores EXIF orientation when it keeps the alpha channel, so an image with transparency is taken as
+   * stored.
+   */
+  public static Picture readPicture(Path path) throws IOException {
     FileTypes.checkReadable(path);
-    Mat image = imread(path.toString(), IMREAD_COLOR);
+    Mat raw = decoded(path, imread(path.toString(), IMREAD_UNCHANGED));
+    int channels = raw.channels();
+    if (channels != 2 && channels != 4) {
+      raw.close();
+      return new Picture(decoded(path, imread(path.toString(), IMREAD_COLOR)), null);
+    }
+    try (raw) {
+      return split(raw);
+    }
+  }
+
+  /**
+   * A decoded image of any depth and channel count (grey, grey+alpha, BGR, BGRA; 8 or 16 bits) as 8-bit BGR plus
+   * its alpha, or a null alpha when it has none; {@code raw} is left as it was.
+   */
+  public static Picture split(Mat raw) {
+    int channels = raw.channels();
+    double scale = raw.depth() == opencv_core.CV_16U ? 1 / 257.0 : 1;
+    Mat bgr = new Mat();
+    try (MatVector planes = new MatVector(); Mat colour = new Mat()) {
+      switch (channels) {
+        case 1 -> cvtColor(raw, colour, COLOR_GRAY2BGR);
+        case 3 -> raw.copyTo(colour);
+        case 2, 4 -> {
+          opencv_core.split(raw, planes);
+          if (channels == 2) {
+            cvtColor(planes.get(0), colour, COLOR_GRAY2BGR);
+          } else {
+            cvtColor(raw, colour, COLOR_BGRA2BGR);
+          }
+        }
+        default -> throw new IllegalArgumentException("an image with " + channels + " channels");
+      }
+      colour.convertTo(bgr, opencv_core.CV_8U, scale, 0);
+      if (channels != 2 && channels != 4) {
+        return new Picture(bgr, null);
+      }
+      Mat alpha = new Mat();
+      planes.get(channels - 1).convertTo(alpha, opencv_core.CV_8U, scale, 0);
+      return new Picture(bgr, alpha);
+    }
+  }
+
+  private static Mat decoded(Path path, Mat image) throws IOException {
     if (image == null || image.empty()) {
       if (image != null) {
         image.close();

@@ -234,8 +234,10 @@ final class CameraSupervisor {
     long period = (long) (1e9 / placeholderFps);
     long start = System.nanoTime();
     while (true) {
-      try {
-        output.write(placeholder(shown));
+      // Each write is a new frame presented now, so the output's clock (a Y4M file's rate, the rate the virtual
+      // camera declares) keeps running while the placeholder shows.
+      try (Frame now = placeholder(shown).copyAt(-1, System.nanoTime() / 1000)) {
+        output.write(now);
       } catch (IOException e) {
         LOG.warn("writing the placeholder failed: {}", e.getMessage());
       }

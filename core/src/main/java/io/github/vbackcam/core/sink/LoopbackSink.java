@@ -15,24 +15,60 @@ import org.slf4j.LoggerFactory;
  * Writes frames to a v4l2loopback device as YUYV: the virtual camera apps see. The device is opened, given its format
  * and put in streaming state here, before the first frame, and stays attached until {@link #close}: with
  * {@code exclusive_caps=1} the camera vanishes from apps while no one writes.
+ *
+ * <p>The frame rate apps read ({@code VIDIOC_G_PARM}'s {@code timeperframe}) is the rate frames really arrive at:
+ * the configured rate at first, then the measured one ({@link RateMeter}) whenever it differs by more than
+ * {@link #RATE_TOLERANCE}, as when a camera drops to 15 fps in low light or the placeholder is shown.
  */
 public final class LoopbackSink implements FrameSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackSink.class);
 
+  /** A measured rate this far (as a fraction) from the declared one is declared instead. */
+  static final double RATE_TOLERANCE = 0.15;
+
   private final LoopbackDevice device;
   private final VideoSize size;
   private byte[] bgr;
   private final byte[] yuyv;
+  private final RateMeter meter = new RateMeter();
+  private int declaredFps;
+  private boolean rateRefused;
 
+  /** Declares 30 fps until frames have arrived. */
   public LoopbackSink(String path, VideoSize size) throws IOException {
-    this(Kernel.system(), path, size);
+    this(Kernel.system(), path, size, 30);
   }
 
-  public LoopbackSink(Kernel kernel, String path, VideoSize size) throws IOException {
+  /** @param frameRate the rate to declare until frames have arrived (0 or less: 30) */
+  public LoopbackSink(String path, VideoSize size, double frameRate) throws IOException {
+    this(Kernel.system(), path, size, frameRate);
+  }
+
+  public LoopbackSink(Kernel kernel, String path, VideoSize size, double frameRate) throws IOException {
     this.size = size;
     this.device = LoopbackDevice.open(kernel, path, size.width(), size.height());
     this.yuyv = new byte[device.frameBytes()];
+    declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
+  }
+
+  /** The frame rate apps are told, in whole frames a second. */
+  public int declaredFps() {
+    return declaredFps;
+  }
+
+  private void declare(int fps) {
+    if (rateRefused || fps == declaredFps) {
+      return;
+    }
+    if (device.setTimePerFrame(1, Math.max(1, fps))) {
+      declaredFps = Math.max(1, fps);
+      LOG.debug("{}: declaring {} fps", device.path(), declaredFps);
+    } else {
+      rateRefused = true;
+      LOG.info("{} does not take a frame rate (VIDIOC_S_PARM refused); apps see the driver's default",
+          device.path());
+    }
   }
 
   @Override
@@ -50,6 +86,11 @@ public final class LoopbackSink implements FrameSink {
     image.data().capacity(bytes).position(0).get(bgr);
     Yuyv.fromBgr(bgr, stride, size.width(), size.height(), yuyv);
     device.write(yuyv);
+    meter.frame(frame.ptsMicros());
+    double measured = meter.rate();
+    if (measured > 0 && Math.abs(measured - declaredFps) > RATE_TOLERANCE * declaredFps) {
+      declare((int) Math.max(1, Math.round(measured)));
+    }
   }
 
   /**

@@ -17,18 +17,31 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
  * Encodes frames into a video file with FFmpeg. The container follows the extension: {@code .mp4}/{@code .mkv}/
  * {@code .mov} get H.264 (OpenH264, the encoder the bundled FFmpeg has), {@code .webm} VP8, {@code .avi} MPEG-4
  * part 2, {@code .y4m} raw YUV 4:2:0 (what the service writes when its output is a regular file).
+ *
+ * <p>Frames keep their presentation times: the first frame is time 0. Containers with timestamps (mp4, mkv, mov,
+ * webm) store each frame's own time, counted in ticks of the declared rate, so a variable-rate input keeps its
+ * timing and duration. Y4M and AVI have one rate for the whole file; there the sink paces to the rate it declares
+ * ({@link ConstantRate}), repeating or dropping frames so that the header tells the truth about a camera running
+ * slower or faster than declared.
  */
 public final class VideoFileSink implements FrameSink {
 
   private final Path path;
   private final FFmpegFrameRecorder recorder;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private final double rate;
+  /** The constant-rate grid for containers without timestamps; null for those with them. */
+  private final ConstantRate grid;
+  private long originMicros;
+  private long lastTick = -1;
 
+  /** @param frameRate the rate to declare (0 or less: 30); the frames' own times decide when each is shown */
   public VideoFileSink(Path path, VideoSize size, double frameRate) throws IOException {
     this.path = path;
     Sinks.checkWritable(path);
+    this.rate = frameRate > 0 ? frameRate : 30;
     recorder = new FFmpegFrameRecorder(path.toFile(), size.width(), size.height(), 0);
-    recorder.setFrameRate(frameRate > 0 ? frameRate : 30);
+    recorder.setFrameRate(rate);
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
     String ext = FileTypes.extension(path);
     switch (ext) {
@@ -54,6 +67,7 @@ public final class VideoFileSink implements FrameSink {
       default -> throw new IOException("unsupported output type '." + ext + "' for " + path
           + " (use .mp4, .mkv, .mov, .webm, .avi, .y4m, or .png/.jpg for a single frame)");
     }
+    this.grid = ext.equals("y4m") || ext.equals("avi") ? new ConstantRate(rate) : null;
     try {
       recorder.start();
     } catch (FrameRecorder.Exception e) {
@@ -77,10 +91,30 @@ public final class VideoFileSink implements FrameSink {
   @Override
   public void write(Frame frame) throws IOException {
     try {
+      if (grid != null) {
+        int copies = grid.copies(frame.ptsMicros());
+        for (int i = 0; i < copies; i++) {
+          recorder.record(converter.convert(frame.image()), avutil.AV_PIX_FMT_BGR24);
+        }
+        return;
+      }
+      if (lastTick < 0) {
+        originMicros = frame.ptsMicros();
+      }
+      // The frame's own time in ticks of the declared rate; a tick already used (two frames closer than a tick)
+      // moves to the next one, as timestamps must grow.
+      long tick = Math.max(lastTick + 1, Math.round((frame.ptsMicros() - originMicros) * rate / 1e6));
+      recorder.setFrameNumber(Math.toIntExact(tick));
       recorder.record(converter.convert(frame.image()), avutil.AV_PIX_FMT_BGR24);
+      lastTick = tick;
     } catch (FrameRecorder.Exception e) {
       throw new IOException("encoding to " + path + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The rate the file declares. */
+  public double frameRate() {
+    return rate;
   }
 
   @Override

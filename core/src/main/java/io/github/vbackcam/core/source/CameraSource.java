@@ -143,7 +143,8 @@ public final class CameraSource implements FrameSource {
           fail(new IOException("camera " + device + " stopped delivering frames"));
           return;
         }
-        Frame frame = Images.coverFrame(converter.convert(grabbed), outputSize, sequence++);
+        // A live frame is presented when it arrives, on the monotonic clock, whatever rate the camera runs at.
+        Frame frame = Images.coverFrame(converter.convert(grabbed), outputSize, sequence++, System.nanoTime() / 1000);
         Frame replaced;
         synchronized (this) {
           if (closed) {

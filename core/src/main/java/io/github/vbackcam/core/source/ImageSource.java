@@ -8,8 +8,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.bytedeco.opencv.opencv_core.Mat;
 
-/** A still image as a source: the same picture {@code count} times (or forever with count 0). */
+/**
+ * A still image as a source: the same picture {@code count} times (or forever with count 0). Repeats are timed as
+ * {@link #STILL_RATE} frames a second from 0, so a background video or animation behind them still moves.
+ */
 public final class ImageSource implements FrameSource {
+
+  /** The rate repeated stills are timed at: the rate a camera typically delivers. */
+  static final double STILL_RATE = 30;
 
   private final Path path;
   private final Mat image;
@@ -36,7 +42,8 @@ public final class ImageSource implements FrameSource {
     if (count > 0 && sequence >= count) {
       return null;
     }
-    return Images.coverFrame(image, outputSize, sequence++);
+    long pts = Math.round(sequence * 1e6 / STILL_RATE);
+    return Images.coverFrame(image, outputSize, sequence++, pts);
   }
 
   @Override

@@ -8,40 +8,57 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A file standing in for a camera: a video plays at its own frame rate and loops, a still image repeats at
- * {@code stillRate}. Each frame is read when it is due, so its capture time is when a camera would have delivered
- * it, and a consumer that falls behind gets fresh frames rather than a backlog.
+ * A file standing in for a camera: a video plays in real time by its own timestamps (a variable rate, or a rate
+ * that changes mid-stream, as a camera slowing down in low light does) and loops; a still image repeats at
+ * {@code stillRate}. Each frame is handed out when it is due and presented, like a camera's, at the moment it
+ * arrives on the monotonic clock. A consumer that falls behind gets fresh frames rather than a backlog.
  */
 public final class PacedSource implements FrameSource {
 
+  /** Falling this far behind (a pause, a slow disk) restarts the clock rather than bursting to catch up. */
+  private static final long MAX_LATE_NANOS = 200_000_000L;
+  /** A frame due further ahead than this is a jump in the file's timestamps: the clock restarts there. */
+  private static final long MAX_WAIT_NANOS = 2_000_000_000L;
+
   private final FrameSource file;
+  private final boolean still;
   private final double rate;
-  private final long periodNanos;
-  private long next;
+  private long count;
+  private long originNanos;
+  private boolean started;
 
   public PacedSource(Path path, VideoSize size, double stillRate) throws IOException {
     this.file = Sources.open(path, size, true);
     double own = file.frameRate();
-    this.rate = own > 0 ? own : stillRate;
-    this.periodNanos = (long) (1e9 / rate);
+    this.still = own <= 0;
+    this.rate = still ? stillRate : own;
   }
 
   @Override
   public Frame read() throws IOException {
-    long now = System.nanoTime();
-    if (next == 0) {
-      next = now;
-    } else if (next - now > 0) {
-      LockSupport.parkNanos(next - now);
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-    } else if (now - next > periodNanos * 4) {
-      next = now; // fell far behind (a pause, a slow disk): start the clock again rather than burst
+    Frame frame = file.read();
+    if (frame == null) {
+      return null;
     }
-    next += periodNanos;
-    return file.read();
+    try (frame) {
+      long mediaNanos = still ? Math.round(count * 1e9 / rate) : frame.ptsMicros() * 1000;
+      count++;
+      long now = System.nanoTime();
+      long due = originNanos + mediaNanos;
+      if (!started || now - due > MAX_LATE_NANOS || due - now > MAX_WAIT_NANOS) {
+        started = true;
+        originNanos = now - mediaNanos;
+        due = now;
+      }
+      if (due - now > 0) {
+        LockSupport.parkNanos(due - now);
+        if (Thread.interrupted()) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      return frame.copyAt(frame.sequence(), System.nanoTime() / 1000);
+    }
   }
 
   @Override

@@ -125,29 +125,6 @@ class CompositeStageTest {
   }
 
   @Test
-  void videoBackgroundAdvancesEveryFrameAndLoops() throws Exception {
-    Path video = TestData.tearsOfSteel();
-    try (CompositeStage stage = new CompositeStage(new VideoBackground(video), false);
-         io.github.vbackcam.core.source.VideoFileSource reference =
-             new io.github.vbackcam.core.source.VideoFileSource(video, new io.github.vbackcam.core.VideoSize(64, 36),
-                 false)) {
-      int[][] expected = new int[240][];
-      for (int i = 0; i < 240; i++) {
-        try (Frame f = reference.read()) {
-          expected[i] = Frames.pixel(f.image(), 32, 18);
-        }
-      }
-      for (int i = 0; i < 250; i++) {
-        try (Frame frame = Frames.solid(64, 36, 0, 0, 0)) {
-          Frames.paintPerson(frame, 0, 0, 1, 1, 0, 0, 0);
-          stage.apply(frame);
-          assertArrayEquals(expected[i % 240], Frames.pixel(frame.image(), 32, 18), "frame " + i);
-        }
-      }
-    }
-  }
-
-  @Test
   void hologramTintsThePersonBlue() throws Exception {
     try (CompositeStage stage = new CompositeStage(new ColorBackground(0x000000), true);
          Frame frame = Frames.solid(64, 64, 0, 0, 0)) {

@@ -14,12 +14,14 @@ import picocli.CommandLine.Option;
 /** The effect options shared by {@code render} and {@code bench}; the values are checked by the effect itself. */
 public final class EffectOptions {
 
-  @ArgGroup(exclusive = true)
+  // A heading keeps picocli from listing a mixin's group options twice (once in the group, once with the rest).
+  @ArgGroup(exclusive = true, heading = "Background (one of; default: the first bundled background):%n")
   Choice choice = new Choice();
 
   static final class Choice {
-    @Option(names = "--background", paramLabel = "FILE",
-        description = "Background image or video (looped). Default: the first bundled background.")
+    @Option(names = "--background", paramLabel = "FILE", converter = HomePath.class,
+        description = "Background image (still, or animated GIF/APNG/WebP; transparent parts show the real scene)"
+            + " or video (looped, in real time).")
     Path background;
 
     @Option(names = "--blur", paramLabel = "RADIUS", description = "Blur the real background instead (1-200).")

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -35,11 +38,12 @@ public final class SegmentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR",
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR", converter = HomePath.class,
       description = "An image, or a directory of images.")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Where the masks go.")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", converter = HomePath.class,
+      description = "Where the masks go.")
   Path output;
 
   @Option(names = "--model", paramLabel = "MODEL", defaultValue = ModelCatalog.DEFAULT,
@@ -50,13 +54,13 @@ public final class SegmentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Path> images = images(input);
+    checkDistinctMasks(images);
     Files.createDirectories(output);
     long start = System.nanoTime();
     try (Segmenter segmenter = Engines.catalog().open(model)) {
       int done = 0;
       for (Path image : images) {
-        String name = image.getFileName().toString();
-        Path mask = output.resolve(name.substring(0, name.lastIndexOf('.')) + ".png");
+        Path mask = output.resolve(maskName(image));
         try (Mat pixels = Images.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
           segmenter.segmentToMask(frame);
           if (!imwrite(mask.toString(), frame.mask())) {
@@ -71,6 +75,30 @@ public final class SegmentCommand implements Callable<Integer> {
     }
     LOG.info("Wrote {} masks to {} in {} ms", images.size(), output, (System.nanoTime() - start) / 1_000_000);
     return 0;
+  }
+
+  /** The mask's file name: the image's base name, as PNG. */
+  static String maskName(Path image) {
+    String name = image.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name) + ".png";
+  }
+
+  /**
+   * Refuses, before anything is written, inputs whose masks would share a name ({@code same.jpg} and
+   * {@code same.png}): one mask would silently replace the other.
+   */
+  static void checkDistinctMasks(List<Path> images) throws IOException {
+    Map<String, List<String>> byMask = new TreeMap<>();
+    for (Path image : images) {
+      byMask.computeIfAbsent(maskName(image), k -> new ArrayList<>()).add(image.getFileName().toString());
+    }
+    List<String> clashes = byMask.entrySet().stream().filter(e -> e.getValue().size() > 1)
+        .map(e -> String.join(" and ", e.getValue()) + " would both write " + e.getKey()).toList();
+    if (!clashes.isEmpty()) {
+      throw new IOException("inputs share a base name, so their masks would overwrite each other: "
+          + String.join("; ", clashes) + " (rename one; nothing was written)");
+    }
   }
 
   private static List<Path> images(Path input) throws IOException {

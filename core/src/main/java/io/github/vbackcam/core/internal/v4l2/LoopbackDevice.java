@@ -106,6 +106,20 @@ public final class LoopbackDevice implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells the device that frames come every {@code numerator}/{@code denominator} seconds ({@code VIDIOC_S_PARM}),
+   * which apps read back as the camera's frame rate ({@code VIDIOC_G_PARM}); v4l2loopback also repeats the last
+   * frame at that rate when the producer is late. Returns false when the driver refuses it.
+   */
+  public boolean setTimePerFrame(int numerator, int denominator) {
+    try {
+      kernel.ioctl(fd, V4l2.VIDIOC_S_PARM, V4l2.outputTimePerFrame(numerator, denominator));
+      return true;
+    } catch (ErrnoException e) {
+      return false;
+    }
+  }
+
   public int frameBytes() {
     return frameBytes;
   }

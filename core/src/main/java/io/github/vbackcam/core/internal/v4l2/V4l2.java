@@ -19,6 +19,10 @@ public final class V4l2 {
   public static final long VIDIOC_STREAMON = 0x40045612L;
   /** {@code _IOW('V', 19, int)}. */
   public static final long VIDIOC_STREAMOFF = 0x40045613L;
+  /** {@code _IOWR('V', 21, struct v4l2_streamparm)}: 204 bytes. */
+  public static final long VIDIOC_G_PARM = 0xC0CC5615L;
+  /** {@code _IOWR('V', 22, struct v4l2_streamparm)}: 204 bytes. */
+  public static final long VIDIOC_S_PARM = 0xC0CC5616L;
   /** {@code _IOR('V', 89, struct v4l2_event)}: 136 bytes. */
   public static final long VIDIOC_DQEVENT = 0x80885659L;
   /** {@code _IOW('V', 90, struct v4l2_event_subscription)}: 32 bytes. */
@@ -27,6 +31,9 @@ public final class V4l2 {
   public static final int CAPABILITY_SIZE = 104;
   public static final int FORMAT_SIZE = 208;
   public static final int EVENT_SIZE = 136;
+  public static final int STREAMPARM_SIZE = 204;
+  /** {@code V4L2_CAP_TIMEPERFRAME}: the device takes a frame rate. */
+  public static final int CAP_TIMEPERFRAME = 0x1000;
   public static final int SUBSCRIPTION_SIZE = 32;
 
   public static final int BUF_TYPE_VIDEO_CAPTURE = 1;
@@ -84,6 +91,25 @@ public final class V4l2 {
     b.putInt(pix + 20, width * height * 2);  // sizeimage
     b.putInt(pix + 24, COLORSPACE_SRGB);
     return b.array();
+  }
+
+  /**
+   * {@code struct v4l2_streamparm} for an output whose frames come every {@code numerator}/{@code denominator}
+   * seconds: the type, then {@code struct v4l2_outputparm} (capability, outputmode, timeperframe).
+   */
+  public static byte[] outputTimePerFrame(int numerator, int denominator) {
+    ByteBuffer b = ByteBuffer.allocate(STREAMPARM_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, BUF_TYPE_VIDEO_OUTPUT);
+    b.putInt(4, CAP_TIMEPERFRAME);
+    b.putInt(12, numerator);
+    b.putInt(16, denominator);
+    return b.array();
+  }
+
+  /** The {@code timeperframe} of a {@code struct v4l2_streamparm} (capture or output: both sit at offset 12). */
+  public static int[] timePerFrame(byte[] streamparm) {
+    ByteBuffer b = ByteBuffer.wrap(streamparm).order(ByteOrder.LITTLE_ENDIAN);
+    return new int[] {b.getInt(12), b.getInt(16)};
   }
 
   /** {@code struct v4l2_event_subscription} for one event type. */

@@ -1,0 +1,61 @@
+package io.github.vbackcam.core;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
+
+/** Writes PNGs of the colour types encoders rarely pick (grey+alpha, palette with tRNS), byte by byte. */
+public final class Pngs {
+  private Pngs() {}
+
+  public static final int GREY_ALPHA = 4;
+  public static final int RGBA = 6;
+  public static final int PALETTE = 3;
+
+  /**
+   * An 8-bit PNG of {@code colourType} whose rows are given without filter bytes ({@code bytesPerPixel} each), with
+   * optional PLTE and tRNS chunks (null to leave out).
+   */
+  public static Path write(Path file, int width, int height, int colourType, byte[] pixels, byte[] palette,
+                           byte[] transparency) throws IOException {
+    int rowBytes = pixels.length / height;
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (int y = 0; y < height; y++) {
+      raw.write(0);
+      raw.write(pixels, y * rowBytes, rowBytes);
+    }
+    ByteArrayOutputStream z = new ByteArrayOutputStream();
+    try (DeflaterOutputStream d = new DeflaterOutputStream(z)) {
+      d.write(raw.toByteArray());
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) colourType)
+        .put((byte) 0).put((byte) 0).put((byte) 0).array());
+    if (palette != null) {
+      chunk(png, "PLTE", palette);
+    }
+    if (transparency != null) {
+      chunk(png, "tRNS", transparency);
+    }
+    chunk(png, "IDAT", z.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    return Files.write(file, png.toByteArray());
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+    out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.write(name);
+    out.write(data);
+    CRC32 crc = new CRC32();
+    crc.update(name);
+    crc.update(data);
+    out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+}

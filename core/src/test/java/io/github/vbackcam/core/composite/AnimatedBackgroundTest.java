@@ -1,0 +1,115 @@
+package io.github.vbackcam.core.composite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vbackcam.core.Clips;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.Frames;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
+import org.bytedeco.opencv.global.opencv_imgcodecs.Animation;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Animated images show each frame for its own delay, in real time, and loop as browsers loop them. */
+class AnimatedBackgroundTest {
+
+  /** Red 500 ms, green 250 ms, blue 150 ms; sampled every 50 ms over 1.2 s (24 samples). */
+  private static final String RED_GREEN_BLUE_LOOPED = "R".repeat(10) + "G".repeat(5) + "B".repeat(3) + "R".repeat(6);
+
+  @Test
+  void aGifPlaysEachFrameForItsDelayAndLoops(@TempDir Path dir) throws Exception {
+    Path gif = Clips.write(dir.resolve("a.gif"), 32, 16, 100, 90, 0, shots());
+    assertEquals(RED_GREEN_BLUE_LOOPED, colours(gif, 20, 24));
+  }
+
+  @Test
+  void anApngPlaysEachFrameForItsDelayAndLoops(@TempDir Path dir) throws Exception {
+    Path apng = Clips.write(dir.resolve("a.png"), 32, 16, 100, 90, 0, shots());
+    assertTrue(io.github.vbackcam.core.internal.FileTypes.isAnimatedImage(apng), "an APNG is found by its header");
+    assertEquals(RED_GREEN_BLUE_LOOPED, colours(apng, 20, 24));
+  }
+
+  @Test
+  void anAnimatedWebpPlaysEachFrameForItsDelayAndLoops(@TempDir Path dir) throws Exception {
+    Path webp = webp(dir.resolve("a.webp"), 0, 500, 250, 150);
+    assertTrue(io.github.vbackcam.core.internal.FileTypes.isAnimatedImage(webp), "found by its VP8X header");
+    assertEquals(RED_GREEN_BLUE_LOOPED, colours(webp, 20, 24));
+  }
+
+  @Test
+  void aLoopCountIsHonouredThenTheLastFrameStays(@TempDir Path dir) throws Exception {
+    Path twice = webp(dir.resolve("twice.webp"), 2, 100, 100, 100);
+    assertEquals("RGB" + "RGB" + "BBBB", colours(twice, 10, 10));
+  }
+
+  @Test
+  void delaysOfTenMillisecondsOrLessLastOneHundredAsInBrowsers(@TempDir Path dir) throws Exception {
+    Path fast = webp(dir.resolve("fast.webp"), 0, 0, 10, 100);
+    assertEquals("RRGGBBRRGG", colours(fast, 20, 10));
+  }
+
+  @Test
+  void anAnimatedImageIsAnImageEffectThatOpensAnAnimation(@TempDir Path dir) throws Exception {
+    Path gif = Clips.write(dir.resolve("b.gif"), 32, 16, 100, 90, 0, shots());
+    Effect effect = Effect.file(gif, false);
+    assertInstanceOf(Effect.Image.class, effect);
+    try (Background bg = effect.open()) {
+      assertInstanceOf(AnimatedBackground.class, bg);
+    }
+  }
+
+  @Test
+  void anAnimationTooBigToKeepDecodedIsRefusedNamingTheLimit(@TempDir Path dir) throws Exception {
+    // Three 32x16 frames are 1536 pixels; with room for 1000, only one frame fits.
+    Path gif = Clips.write(dir.resolve("big.gif"), 32, 16, 100, 90, 0, shots());
+    IOException e = assertThrows(IOException.class, () -> new AnimatedBackground(gif, 1000));
+    assertEquals("animated image " + gif + " has more than 1 frames of its size: over the limit of 1000 pixels for"
+        + " all frames together", e.getMessage());
+    try (AnimatedBackground fits = new AnimatedBackground(gif, 1536)) {
+      assertEquals(2, fits.frameAt(800_000), "all three frames fit in exactly 1536 pixels");
+    }
+  }
+
+  private static Clips.Shot[] shots() {
+    return new Clips.Shot[] {
+        new Clips.Shot(Clips.RED, 0), new Clips.Shot(Clips.GREEN, 50), new Clips.Shot(Clips.BLUE, 75)};
+  }
+
+  /** A red, green, blue animated WebP with the given delays (ms) and loop count, written by OpenCV. */
+  private static Path webp(Path file, int loops, int... delays) {
+    int[] colours = {Clips.RED, Clips.GREEN, Clips.BLUE};
+    try (Animation animation = new Animation(); MatVector frames = new MatVector(colours.length);
+         IntPointer durations = new IntPointer(delays)) {
+      for (int i = 0; i < colours.length; i++) {
+        frames.put(i, Clips.solid(32, 16, colours[i]));
+      }
+      animation.frames(frames);
+      animation.durations(durations);
+      animation.loop_count(loops);
+      assertTrue(opencv_imgcodecs.imwriteanimation(file.toString(), animation), "animated WebP written");
+    }
+    return file;
+  }
+
+  /** The colour shown behind {@code count} frames at {@code fps}, one letter a frame. */
+  private static String colours(Path image, double fps, int count) throws Exception {
+    StringBuilder shown = new StringBuilder();
+    try (AnimatedBackground bg = new AnimatedBackground(image)) {
+      for (int i = 0; i < count; i++) {
+        try (Frame frame = Frames.solidAt(32, 16, Math.round(i * 1e6 / fps), 0, 0, 0)) {
+          Mat out = bg.render(frame);
+          shown.append(Clips.colourClass(Frames.pixel(out, 20, 10)));
+        }
+      }
+    }
+    return shown.toString();
+  }
+}
