@@ -2,9 +2,11 @@ package io.github.vbackcam.service.daemon;
 
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.live.PauseReason;
+import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
 import io.github.vbackcam.service.Main;
@@ -12,6 +14,7 @@ import io.github.vbackcam.service.config.Settings;
 import io.github.vbackcam.service.dbus.Controls;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,14 @@ final class ServiceControls implements Controls {
   private final LiveEngine engine;
   private final ConfiguredCamera camera;
   private final String device;
+  private final Loader loader = new Loader();
+
+  /** The largest image file read as a background (its pixels are limited separately, from the header). */
+  static final long MAX_IMAGE_BYTES = 256L * 1000 * 1000;
+  /** How long a D-Bus call waits for its background to open. */
+  static final Duration EFFECT_DEADLINE = Duration.ofSeconds(15);
+  /** How long a D-Bus call waits for its model to load (a first load converts and caches it). */
+  static final Duration MODEL_DEADLINE = Duration.ofSeconds(60);
 
   ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, ConfiguredCamera camera,
                   String device) {
@@ -45,7 +56,7 @@ final class ServiceControls implements Controls {
   public void setEffect(String kind, Map<String, String> options) {
     Map<String, String> parameters = new LinkedHashMap<>(options);
     parameters.computeIfPresent("path", (k, v) -> absolute(v).toString());
-    apply(Effects.parse(kind, parameters), "effect " + kind);
+    apply(() -> Effects.parse(kind, parameters), "effect " + Errors.cut(kind));
   }
 
   @Override
@@ -53,25 +64,31 @@ final class ServiceControls implements Controls {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException("background path is empty");
     }
-    apply(Effect.file(absolute(path), Boolean.parseBoolean(hologram())), "background '" + path + "'");
+    apply(() -> Effect.file(absolute(path), Boolean.parseBoolean(hologram())), "background '" + Errors.cut(path)
+        + "'");
   }
 
   @Override
   public void setBlur(long radius) {
-    apply(Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM, hologram())),
+    apply(() -> Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM, hologram())),
         "blur " + radius);
   }
 
   @Override
   public void setColor(String color) {
-    apply(Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM, hologram())),
-        "colour " + color);
+    apply(() -> Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM, hologram())),
+        "colour " + Errors.cut(color));
   }
 
   /** Switches the kind and keeps the last parameters of that kind (and the hologram choice). */
   @Override
   public void setMode(String mode) {
     Effects.parameters(mode); // an unknown mode: the message quotes it and lists the valid ones
+    apply(() -> modeEffect(mode), "mode '" + mode + "'");
+  }
+
+  /** The effect of {@code mode} with the remembered parameters, read when the change runs (after earlier ones). */
+  private Effect modeEffect(String mode) throws IOException {
     Settings probe;
     synchronized (settings) {
       probe = copyOf(settings);
@@ -85,13 +102,7 @@ final class ServiceControls implements Controls {
     if (mode.equals("image") && !background.isEmpty() && !FileTypes.isImage(Path.of(background))) {
       probe.set("background", "");
     }
-    Effect effect;
-    try {
-      effect = probe.effect(Defaults.defaultBackground());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("mode '" + mode + "': " + Errors.describe(e));
-    }
-    apply(effect, "mode '" + mode + "'");
+    return probe.effect(Defaults.defaultBackground());
   }
 
   /** The hologram choice as text, kept by the shorthands that set only a background. */
@@ -105,16 +116,46 @@ final class ServiceControls implements Controls {
     return Path.of(Settings.expandHome(path)).toAbsolutePath();
   }
 
-  private void apply(Effect effect, String what) {
-    try {
-      engine.setEffect(effect);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot use " + what + ": " + Errors.describe(e));
+  /**
+   * Checks the files an effect reads before any of them is opened: regular files only, images within the pixel
+   * limit by their header (see {@link FileChecks}).
+   */
+  static void checkFiles(Effect effect) throws IOException {
+    if (effect instanceof Effect.Image image) {
+      FileChecks.image(image.path(), MAX_IMAGE_BYTES);
+    } else if (effect instanceof Effect.Video video) {
+      FileChecks.regularFile(video.path(), Long.MAX_VALUE);
     }
-    synchronized (settings) {
-      settings.remember(effect);
+  }
+
+  /** A model given by path is checked before it is parsed; the names of the catalog are the catalog's. */
+  static void checkModelFiles(String model) throws IOException {
+    if (!ModelCatalog.NAMES.contains(model)) {
+      FileChecks.model(absolute(model));
     }
-    store.save(settings);
+  }
+
+  /** Makes an effect when its change runs. */
+  private interface EffectSource {
+    Effect get() throws IOException;
+  }
+
+  /** Makes the effect on the loader thread (after every earlier change), opens it, then remembers it. */
+  private void apply(EffectSource next, String what) {
+    loader.run("effect", what, EFFECT_DEADLINE, () -> {
+      Effect effect;
+      try {
+        effect = next.get();
+        checkFiles(effect);
+        engine.setEffect(effect);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
+      }
+      synchronized (settings) {
+        settings.remember(effect);
+      }
+      store.save(settings);
+    });
   }
 
   @Override
@@ -122,15 +163,23 @@ final class ServiceControls implements Controls {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("model name is empty");
     }
+    String what = "model '" + Errors.cut(model) + "'";
+    loader.run("model", what, MODEL_DEADLINE, () -> {
+      loadModel(model, what);
+      synchronized (settings) {
+        settings.set("model", model);
+      }
+      store.save(settings);
+    });
+  }
+
+  private void loadModel(String model, String what) {
     try {
+      checkModelFiles(model);
       engine.setModel(model);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot load model '" + model + "': " + Errors.describe(e));
+      throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
-    synchronized (settings) {
-      settings.set("model", model);
-    }
-    store.save(settings);
   }
 
   @Override
@@ -152,26 +201,45 @@ final class ServiceControls implements Controls {
     }
   }
 
+  /**
+   * Applies the configuration files, all or nothing: every value is checked and the background's files are checked
+   * before anything changes; if the effect still fails after the model was switched, the old model comes back.
+   */
   @Override
   public void reload() {
-    Settings fresh;
-    try {
-      fresh = store.load(false); // the files the user edited win over the remembered choices
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("configuration not reloaded: " + Errors.describe(e));
-    }
-    String model = fresh.get("model");
-    if (!model.equals(settings.get("model"))) {
-      setModel(model);
-    }
-    try {
-      apply(fresh.effect(Defaults.defaultBackground()), "the configured effect");
-    } catch (IOException e) {
-      throw new IllegalArgumentException(Errors.describe(e));
-    }
-    camera.use(fresh.get("camera"));
-    engine.restartCamera();
-    LOG.info("configuration reloaded");
+    loader.run("reload", "reload", MODEL_DEADLINE, () -> {
+      Settings fresh;
+      Effect effect;
+      try {
+        fresh = store.load(false); // the files the user edited win over the remembered choices
+        effect = fresh.effect(Defaults.defaultBackground());
+        checkFiles(effect);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+      }
+      String model = fresh.get("model");
+      String previous = engine.status().model();
+      boolean newModel = !model.equals(previous);
+      if (newModel) {
+        loadModel(model, "model '" + Errors.cut(model) + "'");
+      }
+      try {
+        engine.setEffect(effect);
+      } catch (IOException | RuntimeException e) {
+        if (newModel && previous != null) {
+          loadModel(previous, "the previous model '" + previous + "'");
+        }
+        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+      }
+      synchronized (settings) {
+        settings.set("model", model);
+        settings.remember(effect);
+      }
+      store.save(settings);
+      camera.use(fresh.get("camera"));
+      engine.restartCamera();
+      LOG.info("configuration reloaded");
+    });
   }
 
   private static Settings copyOf(Settings s) {

@@ -1,6 +1,7 @@
 package io.github.vbackcam.service.dbus;
 
 import io.github.vbackcam.core.live.LiveStatus;
+import io.github.vbackcam.service.Errors;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class ControlObject implements Control1, Properties {
     options.forEach((key, value) -> {
       Object v = value.getValue();
       if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new InvalidArgs("option '" + key + "' has type " + value.getSig()
+        throw new InvalidArgs("option '" + Errors.cut(key) + "' has type " + value.getSig()
             + "; give a string, a number or a boolean");
       }
       text.put(key, String.valueOf(v));
@@ -112,7 +113,7 @@ public final class ControlObject implements Control1, Properties {
   @Override
   public void Hold(Map<String, Variant<?>> options) {
     if (!options.isEmpty()) {
-      throw new InvalidArgs("Hold takes no options yet; got " + String.join(", ", options.keySet()));
+      throw new InvalidArgs("Hold takes no options yet; got " + Errors.cut(String.join(", ", options.keySet())));
     }
     String caller = caller();
     boolean first;
@@ -192,15 +193,22 @@ public final class ControlObject implements Control1, Properties {
     return p;
   }
 
+  /**
+   * Runs a call's action and answers for it: a rejected argument is InvalidArgs, anything else Failed, each with one
+   * line (cut, with control characters escaped: the caller's text comes back and goes to the log).
+   */
   private void call(Runnable action) {
     try {
       action.run();
     } catch (IllegalArgumentException e) {
-      LOG.info("rejected: {}", e.getMessage());
-      throw new InvalidArgs(e.getMessage());
+      String message = Errors.cut(e.getMessage(), 2 * Errors.MAX_QUOTED);
+      LOG.info("rejected: {}", message);
+      throw new InvalidArgs(message);
     } catch (RuntimeException e) {
-      LOG.warn("failed: {}", e.getMessage(), e);
-      throw new Failed(String.valueOf(e.getMessage()));
+      String message = Errors.cut(Errors.describe(e), 2 * Errors.MAX_QUOTED);
+      LOG.warn("failed: {}", message);
+      LOG.debug("failure", e);
+      throw new Failed(message);
     }
     publishChanges();
   }
@@ -211,7 +219,7 @@ public final class ControlObject implements Control1, Properties {
     checkInterface(iface);
     Object value = properties().get(property);
     if (value == null) {
-      throw new InvalidArgs("no property '" + property + "' on " + INTERFACE);
+      throw new InvalidArgs("no property '" + Errors.cut(property) + "' on " + INTERFACE);
     }
     return (A) value;
   }
@@ -219,8 +227,8 @@ public final class ControlObject implements Control1, Properties {
   @Override
   public <A> void Set(String iface, String property, A value) {
     checkInterface(iface);
-    throw new org.freedesktop.dbus.errors.PropertyReadOnly("property '" + property + "' is read-only; use the"
-        + " Set* methods");
+    throw new org.freedesktop.dbus.errors.PropertyReadOnly("property '" + Errors.cut(property)
+        + "' is read-only; use the Set* methods");
   }
 
   @Override
@@ -233,7 +241,7 @@ public final class ControlObject implements Control1, Properties {
 
   private static void checkInterface(String iface) {
     if (!iface.isEmpty() && !iface.equals(INTERFACE)) {
-      throw new InvalidArgs("no interface '" + iface + "' here; properties are on " + INTERFACE);
+      throw new InvalidArgs("no interface '" + Errors.cut(iface) + "' here; properties are on " + INTERFACE);
     }
   }
 
