@@ -68,7 +68,7 @@ public final class FileChecks {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(path.toString(), null, "no such file");
     } catch (FileSystemException e) {
-      if (e.getReason() != null && e.getReason().contains("symbolic links")) {
+      if (e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("symbolic link")) {
         throw new FileSystemException(path.toString(), null, "a loop of symbolic links");
       }
       throw e;
