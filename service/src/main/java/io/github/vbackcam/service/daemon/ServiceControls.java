@@ -13,6 +13,7 @@ import io.github.vbackcam.service.Main;
 import io.github.vbackcam.service.config.Settings;
 import io.github.vbackcam.service.dbus.Controls;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -56,7 +57,8 @@ final class ServiceControls implements Controls {
   public void setEffect(String kind, Map<String, String> options) {
     Map<String, String> parameters = new LinkedHashMap<>(options);
     parameters.computeIfPresent("path", (k, v) -> absolute(v).toString());
-    apply(() -> Effects.parse(kind, parameters), "effect " + Errors.cut(kind));
+    String what = "effect " + Errors.cut(kind);
+    apply(checked(() -> Effects.parse(kind, parameters), what), what);
   }
 
   @Override
@@ -64,20 +66,22 @@ final class ServiceControls implements Controls {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException("background path is empty");
     }
-    apply(() -> Effect.file(absolute(path), Boolean.parseBoolean(hologram())), "background '" + Errors.cut(path)
-        + "'");
+    String what = "background '" + Errors.cut(path) + "'";
+    apply(checked(() -> Effect.file(absolute(path), Boolean.parseBoolean(hologram())), what), what);
   }
 
   @Override
   public void setBlur(long radius) {
-    apply(() -> Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM, hologram())),
-        "blur " + radius);
+    String what = "blur " + radius;
+    apply(checked(() -> Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM,
+        hologram())), what), what);
   }
 
   @Override
   public void setColor(String color) {
-    apply(() -> Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM, hologram())),
-        "colour " + Errors.cut(color));
+    String what = "colour " + Errors.cut(color);
+    apply(checked(() -> Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM,
+        hologram())), what), what);
   }
 
   /** Switches the kind and keeps the last parameters of that kind (and the hologram choice). */
@@ -128,16 +132,35 @@ final class ServiceControls implements Controls {
     }
   }
 
-  /** A model given by path is checked before it is parsed; the names of the catalog are the catalog's. */
+  /**
+   * A model given by path is checked before it is parsed; the names of the catalog, and paths to nothing, are left
+   * to the catalog, whose message lists the models there are.
+   */
   static void checkModelFiles(String model) throws IOException {
-    if (!ModelCatalog.NAMES.contains(model)) {
-      FileChecks.model(absolute(model));
+    Path path = absolute(model);
+    if (!ModelCatalog.NAMES.contains(model) && (Files.exists(path) || Files.isSymbolicLink(path))) {
+      FileChecks.model(path);
     }
   }
 
   /** Makes an effect when its change runs. */
   private interface EffectSource {
     Effect get() throws IOException;
+  }
+
+  /**
+   * The effect, made and its files checked on the caller's thread: a bad value or file is refused at once and never
+   * supersedes a good request waiting on the loader (the files are checked again when the change runs).
+   */
+  private static EffectSource checked(EffectSource make, String what) {
+    Effect effect;
+    try {
+      effect = make.get();
+      checkFiles(effect);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
+    }
+    return () -> effect;
   }
 
   /** Makes the effect on the loader thread (after every earlier change), opens it, then remembers it. */
@@ -165,6 +188,10 @@ final class ServiceControls implements Controls {
     }
     String what = "model '" + Errors.cut(model) + "'";
     loader.run("model", what, MODEL_DEADLINE, () -> {
+      if (model.equals(engine.status().model())) {
+        LOG.info("{} is already in use", what); // a reload would cost a load's time and native memory for nothing
+        return;
+      }
       loadModel(model, what);
       synchronized (settings) {
         settings.set("model", model);
