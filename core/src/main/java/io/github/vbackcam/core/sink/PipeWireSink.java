@@ -242,9 +242,10 @@ public final class PipeWireSink implements FrameSink {
     }
   }
 
+  /** The node's name, and whether it waits for PipeWire: the service's status names its live outputs. */
   @Override
   public String describe() {
-    return "PipeWire node " + NODE_NAME;
+    return "PipeWire node " + NODE_NAME + (stream == null ? " (waiting for PipeWire)" : "");
   }
 
   @Override

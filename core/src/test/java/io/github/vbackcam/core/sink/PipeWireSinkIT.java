@@ -69,9 +69,11 @@ class PipeWireSinkIT {
       // A PipeWire-only service starts before PipeWire: its node appears once PipeWire does.
       try (PipeWireSink waiting = PipeWireSink.openWaiting(SIZE, FPS)) {
         assertFalse(waiting.isPublished(), "published without a daemon");
+        assertEquals("PipeWire node vbackcam (waiting for PipeWire)", waiting.describe());
         session.start();
         PipeWireSession.await("the waiting sink's node in pw-dump", () -> session.node("vbackcam").isPresent());
         assertTrue(waiting.isPublished());
+        assertEquals("PipeWire node vbackcam", waiting.describe());
       }
       PipeWireSession.await("the waiting sink's node gone", () -> session.node("vbackcam").isEmpty());
 

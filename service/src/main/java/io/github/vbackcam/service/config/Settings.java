@@ -22,8 +22,8 @@ public final class Settings {
 
   /** Every key, in the order the example file documents them. */
   public static final List<String> KEYS = List.of("camera", "camera-format", "camera-size", "camera-fps", "output",
-      "size", "mode", "background", "blur", "color", "hologram", "model", "threshold", "feather", "smoothing",
-      "placeholder-fps", "still-fps");
+      "pipewire", "size", "mode", "background", "blur", "color", "hologram", "model", "threshold", "feather",
+      "smoothing", "placeholder-fps", "still-fps");
 
   /** The keys remembered across restarts in the state file. */
   public static final List<String> REMEMBERED = List.of("mode", "background", "blur", "color", "hologram", "model");
@@ -40,6 +40,7 @@ public final class Settings {
     values.put("camera-size", "1280x720");
     values.put("camera-fps", "30");
     values.put("output", "/dev/video20");
+    values.put("pipewire", "yes");
     values.put("size", "1280x720");
     values.put("mode", "image");
     values.put("background", "");
@@ -65,6 +66,11 @@ public final class Settings {
       case "camera-format" -> {
         if (!v.matches("[a-z0-9_]*")) {
           throw bad(key, v, "an FFmpeg input format such as mjpeg or yuyv422, or empty for the camera's default");
+        }
+      }
+      case "pipewire" -> {
+        if (!v.equals("yes") && !v.equals("no")) {
+          throw bad(key, v, "yes or no");
         }
       }
       case "camera-size", "size" -> {
@@ -95,6 +101,11 @@ public final class Settings {
       throw new IllegalArgumentException("unknown key '" + key + "'");
     }
     return v;
+  }
+
+  /** A yes/no key as a boolean. */
+  public boolean yes(String key) {
+    return get(key).equals("yes");
   }
 
   public double number(String key) {

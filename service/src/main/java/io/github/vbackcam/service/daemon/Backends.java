@@ -6,21 +6,31 @@ import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.EllipseSegmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.core.sink.ConsumerMonitor;
+import io.github.vbackcam.core.sink.ConsumerSum;
 import io.github.vbackcam.core.sink.LoopbackSink;
+import io.github.vbackcam.core.sink.PipeWireSink;
+import io.github.vbackcam.core.sink.TeeSink;
 import io.github.vbackcam.core.sink.VideoFileSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The service's choices of parts, each in one list or one line: which output a setting names, and the fakes the
- * tests put in with environment variables ({@code VBACKCAM_FAKE_CONSUMERS=FILE}: the consumer count read from a
- * file; {@code VBACKCAM_FAKE_SEGMENTER}: an ellipse instead of a model, for the system test under CPU emulation,
- * where loading TensorFlow takes minutes).
+ * The service's choices of parts, each in one list or one line: which output a setting names, the PipeWire camera
+ * node beside it, and the fakes the tests put in with environment variables ({@code VBACKCAM_FAKE_CONSUMERS=FILE}:
+ * the consumer count of all outputs read from a file; {@code VBACKCAM_FAKE_SEGMENTER}: an ellipse instead of a
+ * model, for the system test under CPU emulation, where loading TensorFlow takes minutes).
  */
 final class Backends {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+
+  /** The {@code output} value that names the PipeWire node alone. */
+  static final String PIPEWIRE = "pipewire";
 
   /** An opened output: where frames go and how its watchers are counted. */
   record Output(FrameSink sink, ConsumerMonitor consumers) {}
@@ -33,15 +43,27 @@ final class Backends {
   private record Kind(String name, Predicate<String> accepts, Opener opener) {}
 
   private static final List<Kind> OUTPUTS = List.of(
+      new Kind("PipeWire node alone", PIPEWIRE::equals, Backends::pipeWireOnly),
       new Kind("Y4M file", Backends::isFile, Backends::y4mFile),
       new Kind("v4l2loopback device", output -> true, Backends::loopback));
 
   private Backends() {}
 
-  /** Opens the output the setting names, with the fake consumer count when the tests ask for it. */
-  static Output output(String output, VideoSize size, double frameRate) throws IOException {
+  /**
+   * Opens the output the setting names and, when {@code pipewire} is on, the PipeWire node beside it (frames go to
+   * both, and the engine idles only while neither has a consumer); with the fake consumer count when the tests ask
+   * for it. A node that cannot be published is one log line, never a failure: the named output runs alone.
+   */
+  static Output output(String output, boolean pipewire, VideoSize size, double frameRate) throws IOException {
+    if (output.equals(PIPEWIRE) && !pipewire) {
+      throw new IllegalArgumentException("output = pipewire but pipewire = no: set pipewire = yes, or name a"
+          + " v4l2loopback device or a .y4m file as the output");
+    }
     Kind kind = OUTPUTS.stream().filter(k -> k.accepts().test(output)).findFirst().orElseThrow();
     Output opened = kind.opener().open(output, size, frameRate);
+    if (pipewire && !output.equals(PIPEWIRE)) {
+      opened = withNode(opened, size, frameRate);
+    }
     String fake = System.getenv("VBACKCAM_FAKE_CONSUMERS");
     if (fake == null || fake.isBlank()) {
       return opened;
@@ -55,9 +77,26 @@ final class Backends {
     return System.getenv("VBACKCAM_FAKE_SEGMENTER") != null ? name -> new EllipseSegmenter() : catalog;
   }
 
+  private static Output withNode(Output named, VideoSize size, double frameRate) {
+    PipeWireSink node;
+    try {
+      node = PipeWireSink.open(size, frameRate);
+    } catch (IOException e) {
+      LOG.warn("no PipeWire camera node: {}; writing {} alone", e.getMessage(), named.sink().describe());
+      return named;
+    }
+    return new Output(new TeeSink(List.of(named.sink(), node)),
+        new ConsumerSum(List.of(named.consumers(), node.consumerMonitor())));
+  }
+
   private static boolean isFile(String output) {
     Path p = Path.of(output);
     return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
+  }
+
+  private static Output pipeWireOnly(String output, VideoSize size, double frameRate) throws IOException {
+    PipeWireSink node = PipeWireSink.openWaiting(size, frameRate);
+    return new Output(node, node.consumerMonitor());
   }
 
   private static Output y4mFile(String output, VideoSize size, double frameRate) throws IOException {

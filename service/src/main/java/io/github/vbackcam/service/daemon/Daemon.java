@@ -49,8 +49,8 @@ public final class Daemon implements AutoCloseable {
     ComputeDevice device = DeviceProbe.probe();
     ModelCatalog catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session());
     ConfiguredCamera camera = new ConfiguredCamera(settings);
-    Backends.Output output = Backends.output(Settings.expandHome(settings.get("output")), settings.size("size"),
-        settings.number("camera-fps"));
+    Backends.Output output = Backends.output(Settings.expandHome(settings.get("output")), settings.yes("pipewire"),
+        settings.size("size"), settings.number("camera-fps"));
     this.engine = new LiveEngine(camera, output.sink(), settings.size("size"), output.consumers(),
         Backends.segmenters(catalog), settings.mask(), settings.number("placeholder-fps"));
     this.controls = new ServiceControls(settings, store, engine, camera, device.toString());

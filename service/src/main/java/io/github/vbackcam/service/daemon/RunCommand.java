@@ -28,8 +28,10 @@ public final class RunCommand implements Callable<Integer> {
           + " Default: the first camera that is not a v4l2loopback device, else the bundled sample portrait.")
   String camera;
 
-  @Option(names = "--output", paramLabel = "DEVICE|FILE",
-      description = "v4l2loopback device (default /dev/video20), or a .y4m file.")
+  @Option(names = "--output", paramLabel = "DEVICE|FILE|pipewire",
+      description = "v4l2loopback device (default /dev/video20), a .y4m file, or pipewire: the PipeWire camera node"
+          + " alone, no kernel module needed. Unless the pipewire setting is no, the node is also published beside"
+          + " a device or file while PipeWire runs.")
   String output;
 
   @Option(names = "--config", paramLabel = "FILE", description = "An extra configuration file, read last.")

@@ -37,7 +37,7 @@ class ConfigFilesTest {
   void everyKeyIsReadWithCommentsAndBlankLinesIgnored() throws IOException {
     Map<String, String> good = Map.ofEntries(Map.entry("camera", "/dev/video2"), Map.entry("camera-format", "yuyv422"),
         Map.entry("camera-size", "640x480"), Map.entry("camera-fps", "15"), Map.entry("output", "/dev/video21"),
-        Map.entry("size", "960x540"), Map.entry("mode", "blur"), Map.entry("background", "~/Pictures/beach.jpg"),
+        Map.entry("pipewire", "no"), Map.entry("size", "960x540"), Map.entry("mode", "blur"), Map.entry("background", "~/Pictures/beach.jpg"),
         Map.entry("blur", "35"), Map.entry("color", "#112233"), Map.entry("hologram", "true"),
         Map.entry("model", "meet"),
         Map.entry("threshold", "0.6"), Map.entry("feather", "3"), Map.entry("smoothing", "0.5"),
@@ -67,6 +67,7 @@ class ConfigFilesTest {
         {"threshold = high", "bad value 'high' for threshold: not a number"},
         {"camera-fps = 0", "bad value '0' for camera-fps"},
         {"output = ", "bad value '' for output: must not be empty"},
+        {"pipewire = maybe", "bad value 'maybe' for pipewire: yes or no"},
         {"just words", "expected key = value"},
     };
     for (String[] c : cases) {

@@ -73,6 +73,8 @@ class LiveServiceTest {
     assertEquals("s \"running\"", live.property("State"));
     assertEquals("s \"selfie\"", live.property("Model"));
     assertEquals("s \"" + live.output + "\"", live.property("OutputDevice"));
+    String log = Files.readString(live.log);
+    assertTrue(log.contains("no PipeWire camera node: no PipeWire daemon at " + live.dir.resolve("pipewire-0")), log);
     assertTrue(live.property("CameraDevice").contains("davis2016_lucia"), live.property("CameraDevice"));
     List<String> bundled;
     try (var files = Files.list(Path.of("../backgrounds"))) {

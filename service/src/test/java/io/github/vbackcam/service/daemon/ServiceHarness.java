@@ -226,6 +226,11 @@ final class ServiceHarness implements AutoCloseable {
     pb.environment().put("XDG_STATE_HOME", dir.resolve("state").toString());
     pb.environment().put("XDG_CONFIG_HOME", dir.resolve("config").toString());
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    // No PipeWire in this private runtime dir: the output is the Y4M file alone, whatever session runs the build
+    // (core/src/test/pipewire/service tests the PipeWire node).
+    pb.environment().put("XDG_RUNTIME_DIR", dir.toString());
+    pb.environment().remove("PIPEWIRE_REMOTE");
+    pb.environment().remove("PIPEWIRE_RUNTIME_DIR");
     return pb;
   }
 
