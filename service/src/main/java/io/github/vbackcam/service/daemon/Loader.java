@@ -2,6 +2,7 @@ package io.github.vbackcam.service.daemon;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +44,9 @@ final class Loader implements AutoCloseable {
     }
   }
 
+  /** How often a waiting caller looks whether the service is stopping. */
+  private static final long POLL_MILLIS = 100;
+
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "vbackcam-loader");
     t.setDaemon(true);
@@ -66,11 +70,25 @@ final class Loader implements AutoCloseable {
       change.run();
       return null;
     });
+    long end = System.nanoTime() + deadline.toNanos();
     try {
-      result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("{}: {}", what, new TimedOut(what, deadline).getMessage());
-      throw new TimedOut(what, deadline);
+      while (true) {
+        if (thread.isShutdown()) {
+          throw new IllegalStateException("the service is stopping; " + what + " was not applied");
+        }
+        try {
+          result.get(Math.min(POLL_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)),
+              TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException e) {
+          if (System.nanoTime() >= end) {
+            LOG.warn("{}", new TimedOut(what, deadline).getMessage());
+            throw new TimedOut(what, deadline);
+          }
+        }
+      }
+    } catch (CancellationException e) {
+      throw new IllegalStateException("the service is stopping; " + what + " was not applied", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + what, e);
@@ -83,9 +101,13 @@ final class Loader implements AutoCloseable {
     }
   }
 
-  /** Drops waiting requests; a change in progress finishes on its own. */
+  /** Drops waiting requests (their callers hear the service is stopping); a change in progress runs on. */
   @Override
   public void close() {
-    thread.shutdownNow();
+    for (Runnable dropped : thread.shutdownNow()) {
+      if (dropped instanceof Future<?> f) {
+        f.cancel(false);
+      }
+    }
   }
 }

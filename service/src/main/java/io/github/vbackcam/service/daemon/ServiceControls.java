@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * What D-Bus calls do to the service: every change goes to the engine first and is remembered only once the engine
  * took it, so a rejected call changes nothing.
  */
-final class ServiceControls implements Controls {
+final class ServiceControls implements Controls, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceControls.class);
 
@@ -275,6 +275,12 @@ final class ServiceControls implements Controls {
       copy.set(key, s.get(key));
     }
     return copy;
+  }
+
+  /** Drops changes still waiting; one in progress finishes on the loader's own (daemon) thread. */
+  @Override
+  public void close() {
+    loader.close();
   }
 
   @Override

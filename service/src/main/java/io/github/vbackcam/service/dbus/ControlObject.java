@@ -2,11 +2,13 @@ package io.github.vbackcam.service.dbus;
 
 import io.github.vbackcam.core.live.LiveStatus;
 import io.github.vbackcam.service.Errors;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.freedesktop.DBus.Error.Failed;
 import org.freedesktop.DBus.Error.InvalidArgs;
 import org.freedesktop.dbus.DBusCallInfo;
@@ -34,6 +36,8 @@ public final class ControlObject implements Control1, Properties {
   private final Map<String, Object> published = new HashMap<>();
   private final java.util.Set<String> holders = new java.util.TreeSet<>();
   private DBusConnection connection;
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean stopping;
 
   public ControlObject(Controls controls) {
     this.controls = controls;
@@ -198,6 +202,7 @@ public final class ControlObject implements Control1, Properties {
    * line (cut, with control characters escaped: the caller's text comes back and goes to the log).
    */
   private void call(Runnable action) {
+    enter();
     try {
       action.run();
     } catch (IllegalArgumentException e) {
@@ -209,15 +214,48 @@ public final class ControlObject implements Control1, Properties {
       LOG.warn("failed: {}", message);
       LOG.debug("failure", e);
       throw new Failed(message);
+    } finally {
+      active.decrementAndGet();
     }
     publishChanges();
+  }
+
+  /** Counts a call in flight; once {@link #stop} was called, a call is refused at once. */
+  private void enter() {
+    active.incrementAndGet();
+    if (stopping) {
+      active.decrementAndGet();
+      throw new Failed("the service is stopping");
+    }
+  }
+
+  /** Refuses calls from now on: the service is stopping. */
+  public void stop() {
+    stopping = true;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the calls in flight to be answered, so that no reply goes to a connection that
+   * is closing.
+   */
+  public void awaitIdle(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (active.get() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public <A> A Get(String iface, String property) {
     checkInterface(iface);
-    Object value = properties().get(property);
+    enter();
+    Object value;
+    try {
+      value = properties().get(property);
+    } finally {
+      active.decrementAndGet();
+    }
     if (value == null) {
       throw new InvalidArgs("no property '" + Errors.cut(property) + "' on " + INTERFACE);
     }
@@ -235,7 +273,12 @@ public final class ControlObject implements Control1, Properties {
   public Map<String, Variant<?>> GetAll(String iface) {
     checkInterface(iface);
     Map<String, Variant<?>> all = new TreeMap<>();
-    properties().forEach((k, v) -> all.put(k, variant(v)));
+    enter();
+    try {
+      properties().forEach((k, v) -> all.put(k, variant(v)));
+    } finally {
+      active.decrementAndGet();
+    }
     return all;
   }
 

@@ -1,6 +1,7 @@
 package io.github.vbackcam.service.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -254,6 +255,75 @@ class HostileServiceTest {
     assertTrue(Files.exists(state.resolveSibling("state.bad")));
     assertTrue(Files.readString(live.log).contains("not UTF-8 text"), "no log line about the state file");
     assertEquals("s \"image\"", live.property("Mode"));
+  }
+
+  @Test
+  @Order(6)
+  void aSecondInstanceWithTheSameOutputRefusesAtOnceAndTouchesNothing() throws Exception {
+    long size = Files.size(live.output);
+    Result sameBus = secondInstance(live.runCommand());
+    assertEquals(1, sameBus.status, sameBus.text);
+    assertTrue(sameBus.text.contains("another vbackcam service runs on this session bus"), sameBus.text);
+    String[] address = new String[1];
+    Process otherBus = ServiceHarness.privateBus(address);
+    try {
+      ProcessBuilder pb = live.runCommand();
+      pb.environment().put("DBUS_SESSION_BUS_ADDRESS", address[0]);
+      Result sameOutput = secondInstance(pb);
+      assertEquals(1, sameOutput.status, sameOutput.text);
+      assertTrue(sameOutput.text.contains("output " + live.output + " is in use by another vbackcam service"),
+          sameOutput.text);
+    } finally {
+      otherBus.destroy();
+    }
+    assertTrue(Files.size(live.output) >= size, "the running service's output shrank");
+    assertEquals("s \"running\"", live.property("State"));
+  }
+
+  private record Result(int status, long millis, String text) {}
+
+  /** Runs a second service to its end: it must refuse before loading anything (a JVM start, well under 10 s). */
+  private static Result secondInstance(ProcessBuilder pb) throws Exception {
+    Path out = Files.createTempFile(live.dir, "second", ".log");
+    long start = System.nanoTime();
+    Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the second instance still runs after 10 s: "
+        + Files.readString(out));
+    return new Result(p.exitValue(), (System.nanoTime() - start) / 1_000_000, Files.readString(out));
+  }
+
+  @Test
+  @Order(7)
+  void sigtermUnderLoadStopsWithinTwoSecondsCleanlyWithWholeFrames() throws Exception {
+    long logBefore = Files.size(live.log);
+    java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<CompletableFuture<Void>> load = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      load.add(CompletableFuture.runAsync(() -> {
+        while (calling.get()) {
+          try {
+            control.SetColor(n % 2 == 0 ? "#ff0000" : "#00ff00");
+            control.SetBlur(new org.freedesktop.dbus.types.UInt32(5 + n));
+            properties.Get(Control1.INTERFACE, "Fps");
+          } catch (RuntimeException stopped) {
+            return; // the service went away mid-call: expected
+          }
+        }
+      }, CALLERS));
+    }
+    Thread.sleep(1000);
+    long start = System.nanoTime();
+    live.service().destroy(); // SIGTERM
+    boolean ended = live.service().waitFor(2, TimeUnit.SECONDS);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    calling.set(false);
+    assertTrue(ended, "still running 2 s after SIGTERM");
+    System.out.println("stopped " + millis + " ms after SIGTERM under load");
+    assertEquals(0, live.service().exitValue(), "a clean stop is a clean exit");
+    String log = Files.readString(live.log).substring((int) logBefore);
+    assertFalse(log.contains("\tat ") || log.contains("Exception"), "stack traces on SIGTERM:\n" + log);
+    assertEquals(0, live.partialBytes(), "the Y4M output ends in a partial frame");
   }
 
   private static void restart() throws Exception {

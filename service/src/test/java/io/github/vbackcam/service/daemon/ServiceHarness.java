@@ -43,13 +43,21 @@ final class ServiceHarness implements AutoCloseable {
     installMissingTools(Map.of("dbus-daemon", "dbus-daemon", "busctl", "systemd", "dbus-send", "dbus-bin",
         "dbus-monitor", "dbus-bin"));
     dir = Files.createTempDirectory("vbackcam-live");
-    bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    address = new String(bus.getInputStream().readNBytes(1), StandardCharsets.UTF_8)
-        + new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream())).readLine();
-    assertTrue(address.startsWith("unix:"), "dbus-daemon printed no address: " + address);
+    String[] printed = new String[1];
+    bus = privateBus(printed);
+    address = printed[0];
     output = dir.resolve("out.y4m");
     log = dir.resolve("service.log");
+  }
+
+  /** Starts a private dbus-daemon; returns its address. */
+  static Process privateBus(String[] address) throws IOException {
+    Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    address[0] = new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream(),
+        StandardCharsets.UTF_8)).readLine();
+    assertTrue(address[0] != null && address[0].startsWith("unix:"), "dbus-daemon printed no address");
+    return bus;
   }
 
   /** A private bus with the service on it, running (frames flowing) when this returns. */
@@ -59,11 +67,16 @@ final class ServiceHarness implements AutoCloseable {
     return h;
   }
 
+  /** The command line of the service: a video as camera, the Y4M output, the size. */
+  ProcessBuilder runCommand() {
+    Path video = sharedFile("data/videos/davis2016_lucia_854x480_24fps.mp4");
+    return java("run", "--camera", video.toString(), "--output", output.toString(), "--size", width + "x" + height);
+  }
+
   /** Starts {@code vbackcam run} and waits until it is running; the log of each start is appended. */
   void startService() throws Exception {
-    Path video = sharedFile("data/videos/davis2016_lucia_854x480_24fps.mp4");
-    service = java("run", "--camera", video.toString(), "--output", output.toString(), "--size", width + "x"
-        + height).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    service = runCommand().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!property("State").equals("s \"running\"")) {
       if (!service.isAlive()) {
@@ -141,6 +154,13 @@ final class ServiceHarness implements AutoCloseable {
   long frames() throws IOException {
     try (RandomAccessFile f = new RandomAccessFile(output.toFile(), "r")) {
       return f.length() < 64 ? 0 : (f.length() - headerLength(f)) / frameBytes();
+    }
+  }
+
+  /** Bytes after the last whole frame of the Y4M output: 0 when the file ends on a frame boundary. */
+  long partialBytes() throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(output.toFile(), "r")) {
+      return (f.length() - headerLength(f)) % frameBytes();
     }
   }
 
