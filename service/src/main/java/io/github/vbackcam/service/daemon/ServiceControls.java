@@ -248,7 +248,11 @@ final class ServiceControls implements Controls, AutoCloseable {
       String previous = engine.status().model();
       boolean newModel = !model.equals(previous);
       if (newModel) {
-        loadModel(model, "model '" + Errors.cut(model) + "'");
+        try {
+          loadModel(model, "model '" + Errors.cut(model) + "'");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("configuration not reloaded: " + e.getMessage());
+        }
       }
       try {
         engine.setEffect(effect);

@@ -228,6 +228,31 @@ class HostileServiceTest {
 
   @Test
   @Order(4)
+  void reloadAppliesAllOfAFileOrNothing() throws Exception {
+    Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.createDirectories(conf.getParent());
+    Path corrupt = live.dir.resolve("corrupt.png");
+    Files.write(corrupt, pngClaiming(64, 36)); // a sound header, no picture: passes the checks, fails to decode
+    Path meet = Path.of("../core/target/models/meet/meet.json").toAbsolutePath().normalize();
+    assertTrue(Files.isRegularFile(meet), "the build fetches the meet model to " + meet);
+    for (String background : List.of(live.dir.resolve("missing.png").toString(), HOSTILE.get("FIFO"),
+        corrupt.toString())) {
+      Files.writeString(conf, "model = " + meet + "\nmode = image\nbackground = " + background + "\n");
+      try {
+        control.Reload();
+        fail("Reload with background " + background + " was accepted");
+      } catch (DBusExecutionException e) {
+        assertTrue(e.getMessage().startsWith("configuration not reloaded"), e.getMessage());
+      }
+      assertEquals("s \"selfie\"", live.property("Model"), "the model changed although " + background
+          + " was refused");
+      assertEquals("s \"color #0000ff\"", live.property("Background"));
+    }
+    Files.delete(conf);
+  }
+
+  @Test
+  @Order(5)
   void anInjectedPathAndModeNoneAreRememberedAndStartAgain() throws Exception {
     Path injected = live.dir.resolve("a\nmodel = evil\nsize = 64x64\n#.ppm");
     ServiceHarness.writePpm(injected, 255, 0, 0);
@@ -244,7 +269,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aBrokenStateFileIsSetAsideAndTheServiceStarts() throws Exception {
     Path state = live.dir.resolve("state/vbackcam/state");
     live.stopService();
@@ -258,7 +283,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSecondInstanceWithTheSameOutputRefusesAtOnceAndTouchesNothing() throws Exception {
     long size = Files.size(live.output);
     Result sameBus = secondInstance(live.runCommand());
@@ -293,7 +318,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void sigtermUnderLoadStopsWithinTwoSecondsCleanlyWithWholeFrames() throws Exception {
     long logBefore = Files.size(live.log);
     java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);

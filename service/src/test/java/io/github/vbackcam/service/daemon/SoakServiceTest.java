@@ -26,7 +26,20 @@ class SoakServiceTest {
 
   private record Usage(long threads, long rssKb) {}
 
-  private static Usage usage(long pid) throws IOException {
+  /**
+   * Threads and resident memory after a full collection in the service (jcmd GC.run), so that heap the JVM has not
+   * yet collected or returned is not taken for a leak.
+   */
+  private static Usage usage(long pid) throws Exception {
+    Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    assertTrue(gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && gc.exitValue() == 0, "jcmd GC.run failed");
+    Thread.sleep(1000);
+    return read(pid);
+  }
+
+  private static Usage read(long pid) throws IOException {
     long threads = -1;
     long rss = -1;
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -53,13 +66,12 @@ class SoakServiceTest {
         for (int i = 0; i < warmUp; i++) {
           cycle(control, red);
         }
-        System.gc();
         Usage before = usage(pid);
         long start = System.nanoTime();
         for (int i = 0; i < cycles; i++) {
           cycle(control, red);
         }
-        Thread.sleep(2000); // old stages are closed on the pipeline threads at the next frame
+        Thread.sleep(1000); // old stages are closed on the pipeline threads at the next frame
         Usage after = usage(pid);
         System.out.printf(Locale.ROOT, "soak: %d cycles of SetModel/SetBackground/SetColor in %.0f s: threads %d ->"
             + " %d (%+d), RSS %d -> %d MB (%+d MB)%n", cycles, (System.nanoTime() - start) / 1e9, before.threads,
