@@ -270,7 +270,7 @@ class HostileServiceTest {
 
   @Test
   @Order(6)
-  void aBrokenStateFileIsSetAsideAndTheServiceStarts() throws Exception {
+  void aBrokenStateFileOrAFifoRememberedAsModelAndBackgroundStillStarts() throws Exception {
     Path state = live.dir.resolve("state/vbackcam/state");
     live.stopService();
     Files.write(state, "mode = color\ncolor = #ff0000\nbackground = /home/j\u00f6rg\n"
@@ -280,6 +280,16 @@ class HostileServiceTest {
     assertTrue(Files.exists(state.resolveSibling("state.bad")));
     assertTrue(Files.readString(live.log).contains("not UTF-8 text"), "no log line about the state file");
     assertEquals("s \"image\"", live.property("Mode"));
+    live.stopService();
+    client.disconnect();
+    String fifo = HOSTILE.get("FIFO");
+    Files.writeString(state, "mode = image\nbackground = " + fifo + "\nmodel = " + fifo + "\n");
+    live.startService();
+    connect();
+    String log = Files.readString(live.log);
+    assertTrue(log.contains("model " + fifo + ": " + fifo + ": not a regular file"), log);
+    assertTrue(log.contains("background image: " + fifo + ": not a regular file"), log);
+    assertEquals("s \"selfie\"", live.property("Model"));
   }
 
   @Test
