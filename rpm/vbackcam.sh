@@ -1,15 +1,23 @@
 #!/bin/bash
-# /usr/bin/vbackcam: start the vbackcam Java program installed under @VBACKCAM_HOME@.
+# /usr/bin/vbackcam: start the vbackcam Java program installed under @VBACKCAM_HOME@, with the native libraries
+# that the package unpacked once under @VBACKCAM_NATIVES@ (rpm/unpack-natives).
 #
 # Environment:
-#   VBACKCAM_HOME       where lib/ and backgrounds/ are (default @VBACKCAM_HOME@); tests point it at an
-#                       unpacked package
-#   JAVA_HOME           use $JAVA_HOME/bin/java (Java 17 or newer) instead of the java found on PATH
-#   VBACKCAM_JAVA_OPTS  extra JVM options, split on spaces
-#   XDG_CACHE_HOME      native libraries the JVM unpacks (TensorFlow, FFmpeg/OpenCV, JNA) go to
-#                       $XDG_CACHE_HOME/vbackcam (default ~/.cache/vbackcam), the one place the SELinux policy
-#                       lets the service map code from
+#   VBACKCAM_HOME         where lib/ and backgrounds/ are (default @VBACKCAM_HOME@); tests point it at an
+#                         unpacked package
+#   VBACKCAM_NATIVES      the unpacked native libraries (default @VBACKCAM_NATIVES@); where the folder does not
+#                         exist (a developer checkout) the libraries' own loaders unpack them from the jars into
+#                         $XDG_CACHE_HOME/vbackcam instead
+#   VBACKCAM_LIB          the jars (default $VBACKCAM_HOME/lib); VBACKCAM_BACKGROUNDS likewise
+#   JAVA_HOME             use $JAVA_HOME/bin/java (Java 17 or newer) instead of the java found on PATH
+#   VBACKCAM_JAVA_OPTS    extra JVM options, split on spaces
+#   XDG_CACHE_HOME        converted models and the remaining native-library caches go to $XDG_CACHE_HOME/vbackcam
+#                         (default ~/.cache/vbackcam)
+set -euo pipefail
 home="${VBACKCAM_HOME:-@VBACKCAM_HOME@}"
+natives="${VBACKCAM_NATIVES:-@VBACKCAM_NATIVES@}"
+lib="${VBACKCAM_LIB:-$home/lib}"
+backgrounds="${VBACKCAM_BACKGROUNDS:-$home/backgrounds}"
 if [ -n "${JAVA_HOME:-}" ] && [ -x "${JAVA_HOME}/bin/java" ]; then
     java="${JAVA_HOME}/bin/java"
 else
@@ -22,11 +30,39 @@ cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vbackcam"
 # TensorFlow's C++ start-up chatter (CUDA probing, CPU features) would drown our own log lines.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
+# The runtime's feature version (17, 21, 25): from its release file, or from -version where a runtime has none.
+feature() {
+    local v release
+    release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+    if [ -r "$release" ]; then
+        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+    fi
+    [ -n "${v:-}" ] || v=$("$1" -version 2>&1 | sed -n '1s/^[^"]*"\([0-9]*\).*/\1/p')
+    echo "${v:-0}"
+}
+
+# Java 17 knows --enable-native-access (JEP 412); from Java 24 a JNI load without it prints a warning (JEP 472),
+# and JavaCPP, JNA and DJL all load JNI libraries. --sun-misc-unsafe-memory-access exists from Java 23 only: it
+# silences the warning that protobuf's use of sun.misc.Unsafe prints from Java 24 (JEP 498).
+opts=(--enable-native-access=ALL-UNNAMED)
+[ "$(feature "$java")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+# No /tmp/hsperfdata_$USER: nothing here reads the JVM's performance counters.
+opts+=(-XX:-UsePerfData)
+if [ -d "$natives" ]; then
+    # DJL loads TensorFlow from TENSORFLOW_LIBRARY_PATH; JavaCPP (FFmpeg, OpenCV, OpenBLAS) and JNA find their
+    # libraries in the same folder. JavaCPP still copies OpenBLAS once under a second name into its cache (37 MB):
+    # its preset renames that library at load time and has no switch to skip it.
+    opts+=(-DTENSORFLOW_LIBRARY_PATH="$natives" -Djava.library.path="$natives"
+        -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Djna.boot.library.path="$natives")
+    # What 0.1.0 unpacked into the home (1.1 GB of TensorFlow, JavaCPP and JNA libraries) is no longer read.
+    rm -rf "${cache}/djl" "${cache}/jna" "${cache}"/javacpp/*.jar
+fi
+
 # shellcheck disable=SC2086 # VBACKCAM_JAVA_OPTS is a list of options
-exec "$java" ${VBACKCAM_JAVA_OPTS:-} \
-    -cp "${home}/lib/*" \
+exec "$java" "${opts[@]}" ${VBACKCAM_JAVA_OPTS:-} \
+    -cp "${lib}/*" \
     -Dai.djl.offline=true \
-    -Dvbackcam.backgrounds="${home}/backgrounds" \
+    -Dvbackcam.backgrounds="${backgrounds}" \
     -DDJL_CACHE_DIR="${cache}/djl" \
     -DENGINE_CACHE_DIR="${cache}/djl" \
     -Dorg.bytedeco.javacpp.cachedir="${cache}/javacpp" \

@@ -1,9 +1,6 @@
 /*
  * systemtest/v4l2probe: the system test's small V4L2 tool, run inside the VM.
  *
- *   v4l2probe add NR LABEL       add /dev/videoNR through v4l2loopback's control device (/dev/v4l2loopback), as
- *                                v4l2loopback-ctl does; exclusive caps, like a real camera shows only CAPTURE
- *   v4l2probe remove NR          remove it again (EBUSY while someone has it open)
  *   v4l2probe caps DEV           one line: card, driver, device caps, capture=0|1 output=0|1
  *   v4l2probe read DEV SECONDS [RAWFILE]
  *                                a consumer like a video-call app: QUERYCAP, G_FMT, mmap buffers, STREAMON, dequeue
@@ -28,17 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* From v4l2loopback.h (0.15.0), which the module build unpacks; kept here so this compiles on its own. */
-struct v4l2_loopback_config {
-    int32_t output_nr;
-    int32_t unused;
-    char card_label[32];
-    uint32_t min_width, max_width, min_height, max_height;
-    int32_t max_buffers, max_openers, debug, announce_all_caps;
-};
-#define V4L2LOOPBACK_CTL_ADD _IOW('~', 1, struct v4l2_loopback_config)
-#define V4L2LOOPBACK_CTL_REMOVE _IOW('~', 2, uint32_t)
-
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
 
@@ -57,25 +43,6 @@ static double now(void) {
 static int die(const char *what) {
     fprintf(stderr, "v4l2probe: %s: %s\n", what, strerror(errno));
     return 1;
-}
-
-static int ctl(const char *op, int nr, const char *label) {
-    int fd = open("/dev/v4l2loopback", O_RDWR);
-    if (fd < 0) return die("open /dev/v4l2loopback");
-    if (!strcmp(op, "add")) {
-        struct v4l2_loopback_config c;
-        memset(&c, 0, sizeof c);
-        c.output_nr = c.unused = nr;
-        snprintf(c.card_label, sizeof c.card_label, "%s", label);
-        c.announce_all_caps = 0;
-        int r = ioctl(fd, V4L2LOOPBACK_CTL_ADD, &c);
-        if (r < 0) return die("V4L2LOOPBACK_CTL_ADD");
-        printf("added /dev/video%d\n", r);
-    } else {
-        if (ioctl(fd, V4L2LOOPBACK_CTL_REMOVE, nr) < 0) return die("V4L2LOOPBACK_CTL_REMOVE");
-        printf("removed /dev/video%d\n", nr);
-    }
-    return 0;
 }
 
 static int caps(const char *dev) {
@@ -198,10 +165,8 @@ static int consume(const char *dev, double seconds, const char *raw) {
 
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 4 && !strcmp(argv[1], "add")) return ctl("add", atoi(argv[2]), argv[3]);
-    if (argc == 3 && !strcmp(argv[1], "remove")) return ctl("remove", atoi(argv[2]), "");
     if (argc == 3 && !strcmp(argv[1], "caps")) return caps(argv[2]);
     if ((argc == 4 || argc == 5) && !strcmp(argv[1], "read")) return consume(argv[2], atof(argv[3]), argc == 5 ? argv[4] : NULL);
-    fprintf(stderr, "usage: v4l2probe add NR LABEL | remove NR | caps DEV | read DEV SECONDS [RAWFILE]\n");
+    fprintf(stderr, "usage: v4l2probe caps DEV | read DEV SECONDS [RAWFILE]\n");
     return 2;
 }

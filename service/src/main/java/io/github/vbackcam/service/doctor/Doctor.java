@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * The checks behind {@code vbackcam doctor}. Every place it looks is injectable ({@code sys}, {@code dev}), so tests
- * run it against a fake sysfs.
+ * The checks behind {@code vbackcam doctor}. Every place it looks is injectable ({@link Places}), so tests run it
+ * against a fake sysfs, module tree and DKMS tree.
  */
 public final class Doctor {
 
@@ -23,67 +26,100 @@ public final class Doctor {
     }
   }
 
-  private final Path sys;
-  private final Path dev;
+  /**
+   * Where doctor looks.
+   *
+   * @param sys the sysfs root ({@code /sys})
+   * @param dev the device directory ({@code /dev})
+   * @param modules the module trees, one per kernel ({@code /lib/modules})
+   * @param dkms DKMS's tree for the module ({@code /var/lib/dkms/v4l2loopback})
+   * @param setup the file vbackcam-loopback records its outcome in ({@link LoopbackSetup#DEFAULT})
+   * @param mokCertificate the key DKMS signs with, for the Secure Boot hint ({@code /var/lib/dkms/mok.pub})
+   * @param kernel the running kernel's release ({@code uname -r})
+   */
+  public record Places(Path sys, Path dev, Path modules, Path dkms, Path setup, Path mokCertificate, String kernel) {}
+
+  private final Places at;
   private final String output;
   private final Supplier<ComputeDevice> device;
   private final Supplier<String> secureBoot;
+  private final Function<Path, String> signer;
 
   /**
-   * @param sys the sysfs root ({@code /sys})
-   * @param dev the device directory ({@code /dev})
    * @param output the configured output device, e.g. {@code /dev/video20}
    * @param secureBoot the output of {@code mokutil --sb-state}, or null when it cannot be run
+   * @param signer the signer of a module file ({@code modinfo -F signer}), or null when it is not signed
    */
-  public Doctor(Path sys, Path dev, String output, Supplier<ComputeDevice> device, Supplier<String> secureBoot) {
-    this.sys = sys;
-    this.dev = dev;
+  public Doctor(Places at, String output, Supplier<ComputeDevice> device, Supplier<String> secureBoot,
+      Function<Path, String> signer) {
+    this.at = at;
     this.output = output;
     this.device = device;
     this.secureBoot = secureBoot;
+    this.signer = signer;
   }
 
   public List<Check> run() {
     List<Check> checks = new ArrayList<>();
-    Path module = sys.resolve("module/v4l2loopback");
+    Optional<Path> built = moduleFor(at.kernel());
+    List<String> kernels = kernelsWithModule();
+    checks.add(built.isPresent()
+        ? new Check("build", true, true, "v4l2loopback is built for kernels " + String.join(", ", kernels)
+            + " (running: " + at.kernel() + ")")
+        : new Check("build", false, true, "v4l2loopback is not built for the running kernel " + at.kernel()
+            + (kernels.isEmpty() ? "" : " (built for " + String.join(", ", kernels) + ")") + buildHint()));
+
+    Path module = at.sys().resolve("module/v4l2loopback");
     boolean loaded = Files.isDirectory(module);
     checks.add(new Check("module", loaded, true, loaded
         ? "v4l2loopback is loaded" + read(module.resolve("version")).map(v -> " (version " + v + ")").orElse("")
-        : "v4l2loopback is not loaded: sudo modprobe v4l2loopback (the package configures /dev/video20)"));
-    if (!loaded) {
-      String sb = secureBoot.get();
-      if (sb != null && sb.toLowerCase().contains("enabled")) {
-        checks.add(new Check("secure-boot", false, true, "Secure Boot is enabled: the module must be signed with"
-            + " a key enrolled with mokutil --import (DKMS prints the key's path), or it will not load"));
-      } else {
-        checks.add(new Check("secure-boot", sb != null, false, sb == null
-            ? "mokutil is not installed, so the Secure Boot state is unknown; if it is on, the module must be signed"
-            : sb.trim()));
-      }
+        : "v4l2loopback is not loaded: sudo systemctl restart vbackcam-loopback"));
+
+    String signedBy = built.map(signer).orElse(null);
+    boolean unsignedLoaded = loaded && read(module.resolve("taint")).map(t -> t.contains("E")).orElse(false);
+    if (built.isPresent() || loaded) {
+      boolean signed = signedBy != null && !unsignedLoaded;
+      checks.add(new Check("signature", signed, false, signed ? "the module is signed by " + signedBy
+          : "the module is not signed: with Secure Boot on, the kernel refuses it"));
     }
+    String sb = secureBoot.get();
+    boolean secureBootOn = sb != null && sb.contains("SecureBoot enabled");
+    Optional<LoopbackSetup> setup = LoopbackSetup.read(at.setup());
+    if (secureBootOn && !loaded) {
+      checks.add(new Check("secure-boot", false, true, "Secure Boot is on and v4l2loopback is not loaded: enrol the"
+          + " key DKMS signs with once: sudo mokutil --import " + at.mokCertificate() + ", reboot, and choose"
+          + " \"Enroll MOK\" in the blue MOK manager screen"));
+    } else {
+      checks.add(new Check("secure-boot", true, false, sb == null ? "mokutil is not installed: Secure Boot state"
+          + " unknown" : secureBootOn ? "Secure Boot is on and the module loaded" : sb.trim()));
+    }
+    setup.filter(s -> !s.ok()).ifPresent(s -> checks.add(new Check("setup", false, true, s.detail())));
+
     String name = Path.of(output).getFileName().toString();
-    Path devNode = dev.resolve(name);
+    Path devNode = at.dev().resolve(name);
     boolean present = Files.exists(devNode);
     checks.add(new Check("device", present, true, present ? output + " is present"
-        : output + " is missing: load v4l2loopback with video_nr=" + name.replace("video", "")));
-    if (loaded) {
-      String caps = read(module.resolve("parameters/exclusive_caps")).orElse("?");
-      boolean exclusive = caps.startsWith("Y") || caps.startsWith("1");
+        : output + " is missing: sudo systemctl restart vbackcam-loopback (journalctl -u vbackcam-loopback says why)"));
+    Path node = at.sys().resolve("class/video4linux").resolve(name);
+    Optional<String> label = read(node.resolve("name"));
+    label.ifPresent(l -> checks.add(l.equals("vbackcam")
+        ? new Check("label", true, true, "apps show it as 'vbackcam'")
+        : new Check("label", false, true, output + " is taken by '" + l + "'" + (isVirtual(node)
+            ? ", another program's v4l2loopback device" : ", which is not a v4l2loopback device")
+            + ": change video_nr in /usr/lib/modprobe.d/vbackcam-v4l2loopback.conf (copy it to /etc/modprobe.d)"
+            + " and output= in /etc/vbackcam/vbackcam.conf")));
+    setup.filter(LoopbackSetup::ok).ifPresent(s -> {
+      boolean exclusive = s.detail().contains("exclusive_caps=1");
       checks.add(new Check("exclusive_caps", exclusive, true, exclusive
           ? "exclusive_caps is on (Chrome, Zoom and Teams see the camera)"
-          : "exclusive_caps is '" + caps + "': Chrome, Zoom and Teams will not list the camera; load the module"
-              + " with exclusive_caps=1"));
-    }
-    Path label = sys.resolve("class/video4linux").resolve(name).resolve("name");
-    var text = read(label);
-    checks.add(new Check("label", text.isPresent(), false, text.map(t -> "apps show it as '" + t + "'")
-        .orElse("no label for " + name + " (is it a v4l2loopback device?)")));
+          : "exclusive_caps is off: Chrome, Zoom and Teams will not list the camera (" + s.detail() + ")"));
+    });
     if (present) {
       boolean rw = Files.isReadable(devNode) && Files.isWritable(devNode);
       checks.add(new Check("permissions", rw, true, rw ? "you can read and write " + output
           : "you cannot open " + output + " read-write: add yourself to its group (usually 'video')"));
     }
-    var camera = CameraSource.find(sys.resolve("class/video4linux"));
+    var camera = CameraSource.find(at.sys().resolve("class/video4linux"));
     checks.add(new Check("camera", camera.isPresent(), false, camera.map(c -> "camera " + c + " found")
         .orElse("no camera found: the service will show the bundled sample portrait (or set camera= in the"
             + " configuration)")));
@@ -92,11 +128,55 @@ public final class Doctor {
     return checks;
   }
 
-  private static java.util.Optional<String> read(Path file) {
-    try {
-      return java.util.Optional.of(Files.readString(file).trim());
+  /** The v4l2loopback module file installed for KERNEL (DKMS's extra/ or updates/, or RPM Fusion's kmod), if any. */
+  private Optional<Path> moduleFor(String kernel) {
+    Path dir = at.modules().resolve(kernel);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> files = Files.walk(dir, 6)) {
+      return files.filter(f -> f.getFileName().toString().matches("v4l2loopback\\.ko(\\.xz|\\.zst|\\.gz)?"))
+          .findFirst();
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
+    }
+  }
+
+  private List<String> kernelsWithModule() {
+    try (Stream<Path> dirs = Files.list(at.modules())) {
+      return dirs.map(d -> d.getFileName().toString()).filter(k -> moduleFor(k).isPresent()).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** Where DKMS's build log for the running kernel is, or what to install. */
+  private String buildHint() {
+    try (Stream<Path> logs = Files.list(at.dkms())) {
+      Optional<Path> log = logs.map(v -> v.resolve("build/make.log")).filter(Files::isRegularFile).findFirst();
+      if (log.isPresent()) {
+        return ": DKMS's build failed, see " + log.get() + " (sudo dkms autoinstall -k " + at.kernel() + " retries)";
+      }
+    } catch (IOException e) {
+      // No DKMS tree: the module comes from elsewhere (RPM Fusion's kmod) or was never registered.
+    }
+    return ": install kernel-devel-" + at.kernel() + " and run: sudo dkms autoinstall -k " + at.kernel();
+  }
+
+  /** A v4l2loopback device is a virtual video4linux device (no bus behind it). */
+  private static boolean isVirtual(Path classLink) {
+    try {
+      return classLink.toRealPath().toString().contains("/devices/virtual/");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Optional<String> read(Path file) {
+    try {
+      return Optional.of(Files.readString(file).trim());
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vbackcam doctor}: checks what the camera service needs, one line per check. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Checks the v4l2loopback module, the virtual camera device, permissions, the camera and the GPU;"
+    description = "Checks the v4l2loopback module (built for which kernels, loaded, signed), the virtual camera device,"
+        + " permissions, the camera and the GPU;"
         + " exits 1 when something essential is missing.")
 public final class DoctorCommand implements Callable<Integer> {
 
@@ -30,7 +31,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var checks = new Doctor(sys, dev, output, DeviceProbe::probe, DoctorCommand::secureBoot).run();
+    var places = new Doctor.Places(sys, dev, Path.of("/lib/modules"), Path.of("/var/lib/dkms/v4l2loopback"),
+        LoopbackSetup.DEFAULT, mokCertificate(), System.getProperty("os.version"));
+    var checks = new Doctor(places, output, DeviceProbe::probe, DoctorCommand::secureBoot, DoctorCommand::signer).run();
     java.io.PrintWriter out = spec.commandLine().getOut();
     checks.forEach(out::println);
     out.flush();
@@ -38,8 +41,34 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   static String secureBoot() {
+    return output("mokutil", "--sb-state");
+  }
+
+  /** The module file's signer, or null when it has none (or modinfo is missing). */
+  static String signer(Path module) {
+    String s = output("modinfo", "-F", "signer", module.toString());
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  /** DKMS's signing certificate: mok_certificate= in its framework configuration, else its default. */
+  static Path mokCertificate() {
     try {
-      Process p = new ProcessBuilder("mokutil", "--sb-state").redirectErrorStream(true).start();
+      var line = java.nio.file.Files.readAllLines(Path.of("/etc/dkms/framework.conf")).stream()
+          .filter(l -> l.startsWith("mok_certificate=")).reduce((a, b) -> b);
+      if (line.isPresent()) {
+        return Path.of(line.get().substring("mok_certificate=".length()).trim());
+      }
+    } catch (IOException e) {
+      // No DKMS configuration: its default below.
+    }
+    return Path.of("/var/lib/dkms/mok.pub");
+  }
+
+  /** A command's standard output, or null when it cannot be run within 5 s. */
+  private static String output(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      // A line or two of output: it fits the pipe, so waiting first cannot block the command.
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return null;

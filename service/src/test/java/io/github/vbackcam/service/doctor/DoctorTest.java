@@ -12,18 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** vbackcam doctor against a fake sysfs and /dev. */
+/** vbackcam doctor against a fake sysfs, /dev, module tree, DKMS tree and vbackcam-loopback record. */
 class DoctorTest {
+
+  private static final String KERNEL = "6.19.2-100.fc43.x86_64";
 
   @TempDir
   Path root;
 
+  private String signer = "DKMS module signing key";
+
   private Path sys() {
     return root.resolve("sys");
-  }
-
-  private Path dev() {
-    return root.resolve("dev");
   }
 
   private void write(Path p, String text) throws IOException {
@@ -31,10 +31,17 @@ class DoctorTest {
     Files.writeString(p, text);
   }
 
-  /** A loaded module with /dev/video20 "vbackcam", and a USB camera at video0 (plus its metadata node video1). */
+  /**
+   * DKMS built the module for the running kernel and one other, vbackcam-loopback made /dev/video20 "vbackcam",
+   * and a USB camera is at video0 (plus its metadata node video1).
+   */
   private void healthy() throws IOException {
-    write(sys().resolve("module/v4l2loopback/version"), "0.15.0\n");
-    write(sys().resolve("module/v4l2loopback/parameters/exclusive_caps"), "Y\n");
+    write(root.resolve("modules/" + KERNEL + "/extra/v4l2loopback.ko.xz"), "");
+    write(root.resolve("modules/6.18.1-200.fc43.x86_64/extra/v4l2loopback.ko.xz"), "");
+    Files.createDirectories(root.resolve("modules/6.17.0-1.fc43.x86_64/kernel"));
+    write(sys().resolve("module/v4l2loopback/version"), "0.15.4\n");
+    write(sys().resolve("module/v4l2loopback/taint"), "O\n");
+    write(root.resolve("run/loopback"), "ok /dev/video20 'vbackcam' exclusive_caps=1 max_buffers=2 (v4l2loopback 0.15.4)\n");
     Path virtual = sys().resolve("devices/virtual/video4linux/video20");
     write(virtual.resolve("name"), "vbackcam\n");
     Path usb = sys().resolve("devices/pci0000:00/usb1/1-1/video4linux/video0");
@@ -49,12 +56,14 @@ class DoctorTest {
     Files.createSymbolicLink(cls.resolve("video20"), virtual);
     Files.createSymbolicLink(cls.resolve("video0"), usb);
     Files.createSymbolicLink(cls.resolve("video1"), meta);
-    write(dev().resolve("video20"), "");
+    write(root.resolve("dev/video20"), "");
   }
 
   private List<Doctor.Check> run(String secureBoot) {
-    return new Doctor(sys(), dev(), "/dev/video20",
-        () -> new ComputeDevice(ComputeDevice.Kind.CPU, "no NVIDIA driver"), () -> secureBoot).run();
+    var places = new Doctor.Places(sys(), root.resolve("dev"), root.resolve("modules"), root.resolve("dkms"),
+        root.resolve("run/loopback"), Path.of("/var/lib/dkms/mok.pub"), KERNEL);
+    return new Doctor(places, "/dev/video20", () -> new ComputeDevice(ComputeDevice.Kind.CPU, "no NVIDIA driver"),
+        () -> secureBoot, f -> signer).run();
   }
 
   private static Doctor.Check check(List<Doctor.Check> checks, String name) {
@@ -65,34 +74,95 @@ class DoctorTest {
   @Test
   void aHealthySystemPassesEveryCheck() throws IOException {
     healthy();
-    List<Doctor.Check> checks = run(null);
-    checks.forEach(System.out::println);
+    List<Doctor.Check> checks = run("SecureBoot enabled\n");
     assertTrue(checks.stream().allMatch(Doctor.Check::ok), checks.toString());
-    assertEquals("ok   module: v4l2loopback is loaded (version 0.15.0)", check(checks, "module").toString());
+    assertEquals("ok   build: v4l2loopback is built for kernels 6.18.1-200.fc43.x86_64, " + KERNEL + " (running: "
+        + KERNEL + ")", check(checks, "build").toString());
+    assertEquals("ok   module: v4l2loopback is loaded (version 0.15.4)", check(checks, "module").toString());
+    assertEquals("ok   signature: the module is signed by DKMS module signing key", check(checks, "signature").toString());
     assertEquals("ok   label: apps show it as 'vbackcam'", check(checks, "label").toString());
+    assertTrue(check(checks, "exclusive_caps").ok());
     assertEquals("ok   camera: camera /dev/video0 found", check(checks, "camera").toString());
     assertEquals("ok   inference: CPU (no NVIDIA driver)", check(checks, "inference").toString());
   }
 
   @Test
-  void aMissingModuleWithSecureBootExplainsSigning() throws IOException {
+  void aFailedBuildNamesTheKernelAndTheLog() throws IOException {
+    healthy();
+    Files.delete(root.resolve("modules/" + KERNEL + "/extra/v4l2loopback.ko.xz"));
+    write(root.resolve("dkms/0.15.4/build/make.log"), "error: too few arguments to function 'v4l2_fh_add'\n");
+    Doctor.Check build = check(run(null), "build");
+    assertFalse(build.ok());
+    assertTrue(build.essential());
+    assertEquals("FAIL build: v4l2loopback is not built for the running kernel " + KERNEL + " (built for"
+        + " 6.18.1-200.fc43.x86_64): DKMS's build failed, see " + root.resolve("dkms/0.15.4/build/make.log")
+        + " (sudo dkms autoinstall -k " + KERNEL + " retries)", build.toString());
+  }
+
+  @Test
+  void noHeadersSaysWhatToInstall() throws IOException {
+    Files.createDirectories(root.resolve("modules/" + KERNEL + "/kernel"));
     Files.createDirectories(sys().resolve("class/video4linux"));
+    Doctor.Check build = check(run(null), "build");
+    assertTrue(build.message().endsWith(": install kernel-devel-" + KERNEL + " and run: sudo dkms autoinstall -k "
+        + KERNEL), build.toString());
+  }
+
+  @Test
+  void secureBootWithTheModuleNotLoadedNamesTheKeyToEnrol() throws IOException {
+    healthy();
+    Files.walk(sys().resolve("module")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    write(root.resolve("run/loopback"), "secure-boot the kernel refused v4l2loopback: Secure Boot is on and the key"
+        + " DKMS signed it with is not enrolled; run: sudo mokutil --import /var/lib/dkms/mok.pub, reboot\n");
     List<Doctor.Check> checks = run("SecureBoot enabled\n");
-    Doctor.Check module = check(checks, "module");
-    assertFalse(module.ok());
-    assertTrue(module.essential());
-    assertTrue(check(checks, "secure-boot").message().contains("mokutil --import"));
-    assertFalse(check(checks, "device").ok());
-    assertTrue(check(checks, "camera").message().startsWith("no camera found"));
+    assertFalse(check(checks, "module").ok());
+    Doctor.Check sb = check(checks, "secure-boot");
+    assertFalse(sb.ok());
+    assertTrue(sb.message().contains("sudo mokutil --import /var/lib/dkms/mok.pub"), sb.toString());
+    assertTrue(check(checks, "setup").message().startsWith("the kernel refused v4l2loopback"));
+  }
+
+  @Test
+  void anUnsignedModuleIsAWarning() throws IOException {
+    healthy();
+    signer = null;
+    Doctor.Check sig = check(run(null), "signature");
+    assertFalse(sig.ok());
+    assertFalse(sig.essential());
+    assertEquals("warn signature: the module is not signed: with Secure Boot on, the kernel refuses it", sig.toString());
+  }
+
+  @Test
+  void video20TakenByAnotherProgramsLoopbackDeviceIsNamed() throws IOException {
+    healthy();
+    write(sys().resolve("devices/virtual/video4linux/video20/name"), "OBS Virtual Camera\n");
+    write(root.resolve("run/loopback"), "taken /dev/video20 is another program's v4l2loopback device 'OBS Virtual"
+        + " Camera'\n");
+    List<Doctor.Check> checks = run(null);
+    Doctor.Check label = check(checks, "label");
+    assertFalse(label.ok());
+    assertTrue(label.message().startsWith("/dev/video20 is taken by 'OBS Virtual Camera', another program's"
+        + " v4l2loopback device: change video_nr"), label.toString());
+    assertFalse(check(checks, "setup").ok());
+  }
+
+  @Test
+  void video20TakenByARealCameraIsNamed() throws IOException {
+    healthy();
+    Path cls = sys().resolve("class/video4linux/video20");
+    Files.delete(cls);
+    Files.createSymbolicLink(cls, sys().resolve("devices/pci0000:00/usb1/1-1/video4linux/video0"));
+    assertTrue(check(run(null), "label").message().contains("'Integrated Camera', which is not a v4l2loopback"
+        + " device"));
   }
 
   @Test
   void exclusiveCapsOffIsAnEssentialFailure() throws IOException {
     healthy();
-    write(sys().resolve("module/v4l2loopback/parameters/exclusive_caps"), "N\n");
+    write(root.resolve("run/loopback"), "ok /dev/video20 'vbackcam' exclusive_caps=0 max_buffers=2\n");
     Doctor.Check caps = check(run(null), "exclusive_caps");
     assertFalse(caps.ok());
-    assertTrue(caps.toString().startsWith("FAIL exclusive_caps: exclusive_caps is 'N'"), caps.toString());
+    assertTrue(caps.toString().startsWith("FAIL exclusive_caps: exclusive_caps is off"), caps.toString());
   }
 
   @Test
@@ -100,5 +170,13 @@ class DoctorTest {
     healthy();
     Files.delete(sys().resolve("class/video4linux/video0"));
     assertFalse(check(run(null), "camera").ok());
+  }
+
+  @Test
+  void theRecordIsReadAsStateAndDetail() throws IOException {
+    write(root.resolve("r"), "no-module v4l2loopback is not built for kernel 7.2\n");
+    assertEquals(new LoopbackSetup("no-module", "v4l2loopback is not built for kernel 7.2"),
+        LoopbackSetup.read(root.resolve("r")).orElseThrow());
+    assertTrue(LoopbackSetup.read(root.resolve("missing")).isEmpty());
   }
 }
