@@ -5,6 +5,7 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
+import io.github.vbackcam.service.Signals;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,8 +38,16 @@ public final class RenderCommand implements Callable<Integer> {
   @Option(names = "--frames", paramLabel = "N", description = "Stop after N frames.")
   long frames;
 
+  @Option(names = "--keep-partial",
+      description = "When stopped with Ctrl-C, keep the frames written so far in the output (by default the output"
+          + " is left as it was).")
+  boolean keepPartial;
+
   @Mixin
   EffectOptions effect;
+
+  /** The exit status after Ctrl-C, as shells report a program ended by SIGINT. */
+  static final int INTERRUPTED = 130;
 
   @Override
   public Integer call() throws Exception {
@@ -51,9 +60,17 @@ public final class RenderCommand implements Callable<Integer> {
     ModelCatalog catalog = Engines.catalog();
     Progress progress = new Progress(System.err);
     LOG.info("Rendering {} with {} and model {} to {}", in, job.effect(), effect.model, out);
-    Render.run(job, catalog, progress);
+    Render render = new Render(job, catalog, progress);
+    Signals.onInterrupt(render::stop);
+    Render.Outcome outcome = render.run(keepPartial);
     progress.finish();
     long n = progress.frames();
+    if (outcome == Render.Outcome.STOPPED) {
+      LOG.info("Stopped by Ctrl-C after {} frame{}; {}", n, n == 1 ? "" : "s", keepPartial
+          ? "kept them in " + out.toAbsolutePath() : out.toAbsolutePath() + " left as it was (--keep-partial keeps"
+          + " them)");
+      return INTERRUPTED;
+    }
     double secs = progress.seconds();
     LOG.info(String.format(Locale.ROOT, "Rendered %d frame%s in %.1f s (%.1f fps) to %s", n, n == 1 ? "" : "s",
         secs, n / secs, out.toAbsolutePath()));

@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +41,34 @@ public final class Daemon implements AutoCloseable {
   private final LiveEngine engine;
   private final ServiceControls controls;
   private final StatsFile stats;
-  private DBusConnection bus;
+  /** How long a stop waits for calls in flight to be answered (a change being loaded is not waited for). */
+  private static final java.time.Duration CALLS_DRAIN = java.time.Duration.ofMillis(500);
+
+  private final DBusConnection bus;
+  private final OutputLock outputLock;
   private ControlObject object;
   private ScheduledExecutorService ticker;
 
-  public Daemon(Options options) throws IOException {
+  /**
+   * Reads the settings, then makes sure this is the only service for the bus and the output before anything is
+   * opened for writing: a second instance refuses at once and touches nothing.
+   */
+  public Daemon(Options options) throws IOException, DBusException {
     this.store = new SettingsStore(options);
     this.settings = store.load(true);
+    this.bus = SessionBus.connect();
+    try {
+      if (bus.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class)
+          .NameHasOwner(Control1.BUS_NAME)) {
+        throw new IllegalStateException("another vbackcam service runs on this session bus (it owns "
+            + Control1.BUS_NAME + "); stop it first (systemctl --user stop vbackcam)");
+      }
+      String out = Settings.expandHome(settings.get("output"));
+      this.outputLock = OutputLock.take(out);
+    } catch (IOException | RuntimeException e) {
+      bus.disconnect();
+      throw e;
+    }
     ComputeDevice device = DeviceProbe.probe();
     ModelCatalog catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session());
     ConfiguredCamera camera = new ConfiguredCamera(settings);
@@ -57,22 +80,37 @@ public final class Daemon implements AutoCloseable {
     this.stats = options.statsFile() == null ? null : new StatsFile(options.statsFile());
   }
 
-  /** Loads the model and effect, starts frames, then takes the bus name (the unit is ready from then on). */
+  /**
+   * Loads the model and effect, starts frames, then takes the bus name (the unit is ready from then on). Files are
+   * checked before they are opened (a FIFO as remembered background must not hang the start); a background or a
+   * model that cannot be used is one log line and the bundled default is used, so every state starts.
+   */
   public void start() throws Exception {
     Effect effect;
     try {
       effect = settings.effect(Defaults.defaultBackground());
+      ServiceControls.checkFiles(effect);
       if (!(effect instanceof Effect.None)) {
         effect.open().close();
       }
     } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("background {}: {}; using the first bundled one", settings.get("mode"), Errors.describe(e));
+      LOG.warn("background {}: {}; using the first bundled one", settings.get("mode"), Errors.withoutContent(e));
       effect = new Effect.Image(Defaults.defaultBackground(), false);
       settings.remember(effect);
     }
-    engine.prepare(effect, settings.get("model"));
+    String model = settings.get("model");
+    try {
+      ServiceControls.checkModelFiles(model);
+      engine.prepare(effect, model);
+    } catch (IOException | IllegalArgumentException e) {
+      if (model.equals(ModelCatalog.DEFAULT)) {
+        throw e;
+      }
+      LOG.warn("model {}: {}; using {}", Errors.cut(model), Errors.withoutContent(e), ModelCatalog.DEFAULT);
+      settings.set("model", ModelCatalog.DEFAULT);
+      engine.prepare(effect, ModelCatalog.DEFAULT);
+    }
     engine.start();
-    bus = SessionBus.connect();
     object = new ControlObject(controls);
     object.export(bus);
     LOG.info("on the session bus as {}", Control1.BUS_NAME);
@@ -95,20 +133,32 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** Releases the bus name first (no more calls), then stops frames and frees the engine. */
+  /**
+   * Stops taking calls and answers those in flight (changes still waiting are refused), releases the bus name, then
+   * stops frames and frees the engine.
+   */
   @Override
   public void close() {
     if (ticker != null) {
       ticker.shutdownNow();
     }
-    if (bus != null) {
-      try {
-        bus.releaseBusName(Control1.BUS_NAME);
-      } catch (Exception e) {
-        LOG.debug("releasing the bus name", e);
-      }
-      bus.disconnect();
+    if (object != null) {
+      object.stop();
     }
+    controls.close();
+    if (object != null) {
+      try {
+        object.awaitIdle(CALLS_DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      bus.releaseBusName(Control1.BUS_NAME);
+    } catch (Exception e) {
+      LOG.debug("releasing the bus name", e);
+    }
+    bus.disconnect();
     try {
       engine.close();
     } catch (IOException e) {
@@ -120,6 +170,11 @@ public final class Daemon implements AutoCloseable {
       } catch (IOException | RuntimeException ignored) {
         // The last figures are a convenience.
       }
+    }
+    try {
+      outputLock.close();
+    } catch (IOException e) {
+      LOG.debug("releasing the output lock", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.daemon;
 
+import io.github.vbackcam.service.Signals;
 import io.github.vbackcam.service.config.ConfigFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vbackcam run}: the camera service, until SIGTERM. */
+/** {@code vbackcam run}: the camera service, until SIGTERM or SIGINT (then exit status 0). */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the camera service: webcam in, background replaced, virtual camera out, controlled over"
         + " D-Bus (see vbackcamctl).",
@@ -62,21 +63,18 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, "size", size);
     put(overrides, "model", model);
     Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      LOG.info("stopping");
-      daemon.close();
-      stopped.countDown();
-    }, "vbackcam-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // SIGTERM (systemctl stop) and Ctrl-C end the service as a clean exit, status 0: the signal only wakes this
+    // thread, which closes the service in order (no JVM shutdown racing the frames still in flight).
+    CountDownLatch stop = new CountDownLatch(1);
+    Signals.onTerminate(stop::countDown);
+    Signals.onInterrupt(stop::countDown);
     try {
       daemon.start();
-    } catch (Exception e) {
-      Runtime.getRuntime().removeShutdownHook(hook);
+      stop.await();
+      LOG.info("stopping");
+    } finally {
       daemon.close();
-      throw e;
     }
-    stopped.await();
     return 0;
   }
 

@@ -2,16 +2,20 @@ package io.github.vbackcam.service.daemon;
 
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.live.PauseReason;
+import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
 import io.github.vbackcam.service.Main;
 import io.github.vbackcam.service.config.Settings;
 import io.github.vbackcam.service.dbus.Controls;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * What D-Bus calls do to the service: every change goes to the engine first and is remembered only once the engine
  * took it, so a rejected call changes nothing.
  */
-final class ServiceControls implements Controls {
+final class ServiceControls implements Controls, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceControls.class);
 
@@ -31,6 +35,14 @@ final class ServiceControls implements Controls {
   private final LiveEngine engine;
   private final ConfiguredCamera camera;
   private final String device;
+  private final Loader loader = new Loader();
+
+  /** The largest image file read as a background (its pixels are limited separately, from the header). */
+  static final long MAX_IMAGE_BYTES = 256L * 1000 * 1000;
+  /** How long a D-Bus call waits for its background to open. */
+  static final Duration EFFECT_DEADLINE = Duration.ofSeconds(15);
+  /** How long a D-Bus call waits for its model to load (a first load converts and caches it). */
+  static final Duration MODEL_DEADLINE = Duration.ofSeconds(60);
 
   ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, ConfiguredCamera camera,
                   String device) {
@@ -45,7 +57,8 @@ final class ServiceControls implements Controls {
   public void setEffect(String kind, Map<String, String> options) {
     Map<String, String> parameters = new LinkedHashMap<>(options);
     parameters.computeIfPresent("path", (k, v) -> absolute(v).toString());
-    apply(Effects.parse(kind, parameters), "effect " + kind);
+    String what = "effect " + Errors.cut(kind);
+    apply(checked(() -> Effects.parse(kind, parameters), what), what);
   }
 
   @Override
@@ -53,25 +66,33 @@ final class ServiceControls implements Controls {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException("background path is empty");
     }
-    apply(Effect.file(absolute(path), Boolean.parseBoolean(hologram())), "background '" + path + "'");
+    String what = "background '" + Errors.cut(path) + "'";
+    apply(checked(() -> Effect.file(absolute(path), Boolean.parseBoolean(hologram())), what), what);
   }
 
   @Override
   public void setBlur(long radius) {
-    apply(Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM, hologram())),
-        "blur " + radius);
+    String what = "blur " + radius;
+    apply(checked(() -> Effects.parse("blur", Map.of("radius", Long.toString(radius), Effects.HOLOGRAM,
+        hologram())), what), what);
   }
 
   @Override
   public void setColor(String color) {
-    apply(Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM, hologram())),
-        "colour " + color);
+    String what = "colour " + Errors.cut(color);
+    apply(checked(() -> Effects.parse("color", Map.of("color", String.valueOf(color), Effects.HOLOGRAM,
+        hologram())), what), what);
   }
 
   /** Switches the kind and keeps the last parameters of that kind (and the hologram choice). */
   @Override
   public void setMode(String mode) {
     Effects.parameters(mode); // an unknown mode: the message quotes it and lists the valid ones
+    apply(() -> modeEffect(mode), "mode '" + mode + "'");
+  }
+
+  /** The effect of {@code mode} with the remembered parameters, read when the change runs (after earlier ones). */
+  private Effect modeEffect(String mode) throws IOException {
     Settings probe;
     synchronized (settings) {
       probe = copyOf(settings);
@@ -85,13 +106,7 @@ final class ServiceControls implements Controls {
     if (mode.equals("image") && !background.isEmpty() && !FileTypes.isImage(Path.of(background))) {
       probe.set("background", "");
     }
-    Effect effect;
-    try {
-      effect = probe.effect(Defaults.defaultBackground());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("mode '" + mode + "': " + Errors.describe(e));
-    }
-    apply(effect, "mode '" + mode + "'");
+    return probe.effect(Defaults.defaultBackground());
   }
 
   /** The hologram choice as text, kept by the shorthands that set only a background. */
@@ -105,16 +120,65 @@ final class ServiceControls implements Controls {
     return Path.of(Settings.expandHome(path)).toAbsolutePath();
   }
 
-  private void apply(Effect effect, String what) {
+  /**
+   * Checks the files an effect reads before any of them is opened: regular files only, images within the pixel
+   * limit by their header (see {@link FileChecks}).
+   */
+  static void checkFiles(Effect effect) throws IOException {
+    if (effect instanceof Effect.Image image) {
+      FileChecks.image(image.path(), MAX_IMAGE_BYTES);
+    } else if (effect instanceof Effect.Video video) {
+      FileChecks.regularFile(video.path(), Long.MAX_VALUE);
+    }
+  }
+
+  /**
+   * A model given by path is checked before it is parsed; the names of the catalog, and paths to nothing, are left
+   * to the catalog, whose message lists the models there are.
+   */
+  static void checkModelFiles(String model) throws IOException {
+    Path path = absolute(model);
+    if (!ModelCatalog.NAMES.contains(model) && (Files.exists(path) || Files.isSymbolicLink(path))) {
+      FileChecks.model(path);
+    }
+  }
+
+  /** Makes an effect when its change runs. */
+  private interface EffectSource {
+    Effect get() throws IOException;
+  }
+
+  /**
+   * The effect, made and its files checked on the caller's thread: a bad value or file is refused at once and never
+   * supersedes a good request waiting on the loader (the files are checked again when the change runs).
+   */
+  private static EffectSource checked(EffectSource make, String what) {
+    Effect effect;
     try {
-      engine.setEffect(effect);
+      effect = make.get();
+      checkFiles(effect);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot use " + what + ": " + Errors.describe(e));
+      throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
     }
-    synchronized (settings) {
-      settings.remember(effect);
-    }
-    store.save(settings);
+    return () -> effect;
+  }
+
+  /** Makes the effect on the loader thread (after every earlier change), opens it, then remembers it. */
+  private void apply(EffectSource next, String what) {
+    loader.run("effect", what, EFFECT_DEADLINE, () -> {
+      Effect effect;
+      try {
+        effect = next.get();
+        checkFiles(effect);
+        engine.setEffect(effect);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
+      }
+      synchronized (settings) {
+        settings.remember(effect);
+      }
+      store.save(settings);
+    });
   }
 
   @Override
@@ -122,15 +186,27 @@ final class ServiceControls implements Controls {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("model name is empty");
     }
+    String what = "model '" + Errors.cut(model) + "'";
+    loader.run("model", what, MODEL_DEADLINE, () -> {
+      if (model.equals(engine.status().model())) {
+        LOG.info("{} is already in use", what); // a reload would cost a load's time and native memory for nothing
+        return;
+      }
+      loadModel(model, what);
+      synchronized (settings) {
+        settings.set("model", model);
+      }
+      store.save(settings);
+    });
+  }
+
+  private void loadModel(String model, String what) {
     try {
+      checkModelFiles(model);
       engine.setModel(model);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot load model '" + model + "': " + Errors.describe(e));
+      throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
-    synchronized (settings) {
-      settings.set("model", model);
-    }
-    store.save(settings);
   }
 
   @Override
@@ -152,26 +228,49 @@ final class ServiceControls implements Controls {
     }
   }
 
+  /**
+   * Applies the configuration files, all or nothing: every value is checked and the background's files are checked
+   * before anything changes; if the effect still fails after the model was switched, the old model comes back.
+   */
   @Override
   public void reload() {
-    Settings fresh;
-    try {
-      fresh = store.load(false); // the files the user edited win over the remembered choices
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("configuration not reloaded: " + Errors.describe(e));
-    }
-    String model = fresh.get("model");
-    if (!model.equals(settings.get("model"))) {
-      setModel(model);
-    }
-    try {
-      apply(fresh.effect(Defaults.defaultBackground()), "the configured effect");
-    } catch (IOException e) {
-      throw new IllegalArgumentException(Errors.describe(e));
-    }
-    camera.use(fresh.get("camera"));
-    engine.restartCamera();
-    LOG.info("configuration reloaded");
+    loader.run("reload", "reload", MODEL_DEADLINE, () -> {
+      Settings fresh;
+      Effect effect;
+      try {
+        fresh = store.load(false); // the files the user edited win over the remembered choices
+        effect = fresh.effect(Defaults.defaultBackground());
+        checkFiles(effect);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+      }
+      String model = fresh.get("model");
+      String previous = engine.status().model();
+      boolean newModel = !model.equals(previous);
+      if (newModel) {
+        try {
+          loadModel(model, "model '" + Errors.cut(model) + "'");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("configuration not reloaded: " + e.getMessage());
+        }
+      }
+      try {
+        engine.setEffect(effect);
+      } catch (IOException | RuntimeException e) {
+        if (newModel && previous != null) {
+          loadModel(previous, "the previous model '" + previous + "'");
+        }
+        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+      }
+      synchronized (settings) {
+        settings.set("model", model);
+        settings.remember(effect);
+      }
+      store.save(settings);
+      camera.use(fresh.get("camera"));
+      engine.restartCamera();
+      LOG.info("configuration reloaded");
+    });
   }
 
   private static Settings copyOf(Settings s) {
@@ -180,6 +279,12 @@ final class ServiceControls implements Controls {
       copy.set(key, s.get(key));
     }
     return copy;
+  }
+
+  /** Drops changes still waiting; one in progress finishes on the loader's own (daemon) thread. */
+  @Override
+  public void close() {
+    loader.close();
   }
 
   @Override

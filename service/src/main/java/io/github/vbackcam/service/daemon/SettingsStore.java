@@ -19,17 +19,26 @@ final class SettingsStore {
     this.options = options;
   }
 
-  /** Defaults, then each configuration file, then the remembered choices (if asked), then the command line. */
+  /**
+   * Defaults, then each configuration file, then the remembered choices (if asked), then the command line. A state
+   * file that cannot be read is moved aside with a log line, and the configured values are used: the service the
+   * user configured always starts.
+   */
   Settings load(boolean withState) throws IOException {
-    Settings s = new Settings();
-    for (var f : options.configFiles()) {
-      ConfigFiles.apply(f, s);
-    }
+    Settings s = configured();
     if (withState) {
       try {
-        ConfigFiles.apply(options.stateFile(), s);
-      } catch (ConfigFiles.ConfigException e) {
-        LOG.warn("ignoring the remembered choices: {}", e.getMessage());
+        ConfigFiles.applyState(options.stateFile(), s);
+      } catch (IOException | IllegalArgumentException e) {
+        String why = Errors.withoutContent(e);
+        try {
+          LOG.warn("ignoring the remembered choices: {}; moved aside to {}", why,
+              ConfigFiles.setAside(options.stateFile()));
+        } catch (IOException moving) {
+          LOG.warn("ignoring the remembered choices: {}; cannot move the file aside: {}", why,
+              Errors.describe(moving));
+        }
+        s = configured();
       }
     }
     for (Map.Entry<String, String> e : options.overrides().entrySet()) {
@@ -42,7 +51,15 @@ final class SettingsStore {
     return s;
   }
 
-  /** Remembers the choices in the state file; a failure is logged, the choice stays in effect. */
+  private Settings configured() throws IOException {
+    Settings s = new Settings();
+    for (var f : options.configFiles()) {
+      ConfigFiles.apply(f, s);
+    }
+    return s;
+  }
+
+  /** Remembers the choices in the state file; a failure is logged with the file, the choice stays in effect. */
   void save(Settings settings) {
     try {
       synchronized (settings) {

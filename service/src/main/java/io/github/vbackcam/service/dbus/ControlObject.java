@@ -1,11 +1,14 @@
 package io.github.vbackcam.service.dbus;
 
 import io.github.vbackcam.core.live.LiveStatus;
+import io.github.vbackcam.service.Errors;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.freedesktop.DBus.Error.Failed;
 import org.freedesktop.DBus.Error.InvalidArgs;
 import org.freedesktop.dbus.DBusCallInfo;
@@ -33,6 +36,8 @@ public final class ControlObject implements Control1, Properties {
   private final Map<String, Object> published = new HashMap<>();
   private final java.util.Set<String> holders = new java.util.TreeSet<>();
   private DBusConnection connection;
+  private final AtomicInteger active = new AtomicInteger();
+  private volatile boolean stopping;
 
   public ControlObject(Controls controls) {
     this.controls = controls;
@@ -61,7 +66,7 @@ public final class ControlObject implements Control1, Properties {
     options.forEach((key, value) -> {
       Object v = value.getValue();
       if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-        throw new InvalidArgs("option '" + key + "' has type " + value.getSig()
+        throw new InvalidArgs("option '" + Errors.cut(key) + "' has type " + value.getSig()
             + "; give a string, a number or a boolean");
       }
       text.put(key, String.valueOf(v));
@@ -112,7 +117,7 @@ public final class ControlObject implements Control1, Properties {
   @Override
   public void Hold(Map<String, Variant<?>> options) {
     if (!options.isEmpty()) {
-      throw new InvalidArgs("Hold takes no options yet; got " + String.join(", ", options.keySet()));
+      throw new InvalidArgs("Hold takes no options yet; got " + Errors.cut(String.join(", ", options.keySet())));
     }
     String caller = caller();
     boolean first;
@@ -192,26 +197,67 @@ public final class ControlObject implements Control1, Properties {
     return p;
   }
 
+  /**
+   * Runs a call's action and answers for it: a rejected argument is InvalidArgs, anything else Failed, each with one
+   * line (cut, with control characters escaped: the caller's text comes back and goes to the log).
+   */
   private void call(Runnable action) {
+    enter();
     try {
       action.run();
     } catch (IllegalArgumentException e) {
-      LOG.info("rejected: {}", e.getMessage());
-      throw new InvalidArgs(e.getMessage());
+      String message = Errors.cut(e.getMessage(), 2 * Errors.MAX_QUOTED);
+      LOG.info("rejected: {}", message);
+      throw new InvalidArgs(message);
     } catch (RuntimeException e) {
-      LOG.warn("failed: {}", e.getMessage(), e);
-      throw new Failed(String.valueOf(e.getMessage()));
+      String message = Errors.cut(Errors.describe(e), 2 * Errors.MAX_QUOTED);
+      LOG.warn("failed: {}", message);
+      LOG.debug("failure", e);
+      throw new Failed(message);
+    } finally {
+      active.decrementAndGet();
     }
     publishChanges();
+  }
+
+  /** Counts a call in flight; once {@link #stop} was called, a call is refused at once. */
+  private void enter() {
+    active.incrementAndGet();
+    if (stopping) {
+      active.decrementAndGet();
+      throw new Failed("the service is stopping");
+    }
+  }
+
+  /** Refuses calls from now on: the service is stopping. */
+  public void stop() {
+    stopping = true;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the calls in flight to be answered, so that no reply goes to a connection that
+   * is closing.
+   */
+  public void awaitIdle(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (active.get() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public <A> A Get(String iface, String property) {
     checkInterface(iface);
-    Object value = properties().get(property);
+    enter();
+    Object value;
+    try {
+      value = properties().get(property);
+    } finally {
+      active.decrementAndGet();
+    }
     if (value == null) {
-      throw new InvalidArgs("no property '" + property + "' on " + INTERFACE);
+      throw new InvalidArgs("no property '" + Errors.cut(property) + "' on " + INTERFACE);
     }
     return (A) value;
   }
@@ -219,21 +265,26 @@ public final class ControlObject implements Control1, Properties {
   @Override
   public <A> void Set(String iface, String property, A value) {
     checkInterface(iface);
-    throw new org.freedesktop.dbus.errors.PropertyReadOnly("property '" + property + "' is read-only; use the"
-        + " Set* methods");
+    throw new org.freedesktop.dbus.errors.PropertyReadOnly("property '" + Errors.cut(property)
+        + "' is read-only; use the Set* methods");
   }
 
   @Override
   public Map<String, Variant<?>> GetAll(String iface) {
     checkInterface(iface);
     Map<String, Variant<?>> all = new TreeMap<>();
-    properties().forEach((k, v) -> all.put(k, variant(v)));
+    enter();
+    try {
+      properties().forEach((k, v) -> all.put(k, variant(v)));
+    } finally {
+      active.decrementAndGet();
+    }
     return all;
   }
 
   private static void checkInterface(String iface) {
     if (!iface.isEmpty() && !iface.equals(INTERFACE)) {
-      throw new InvalidArgs("no interface '" + iface + "' here; properties are on " + INTERFACE);
+      throw new InvalidArgs("no interface '" + Errors.cut(iface) + "' here; properties are on " + INTERFACE);
     }
   }
 

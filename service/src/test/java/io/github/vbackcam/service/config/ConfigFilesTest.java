@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -67,7 +68,7 @@ class ConfigFilesTest {
         {"camera-fps = 0", "bad value '0' for camera-fps"},
         {"output = ", "bad value '' for output: must not be empty"},
         {"pipewire = maybe", "bad value 'maybe' for pipewire: yes or no"},
-        {"just words", "expected key = value, got 'just words'"},
+        {"just words", "expected key = value"},
     };
     for (String[] c : cases) {
       IOException e = assertThrows(IOException.class, () -> read("\n" + c[0] + "\n"), c[0]);
@@ -90,10 +91,63 @@ class ConfigFilesTest {
     Path state = dir.resolve("state/vbackcam/state");
     ConfigFiles.saveState(state, s);
     Settings again = new Settings();
-    ConfigFiles.apply(state, again);
+    ConfigFiles.applyState(state, again);
     assertEquals("color", again.get("mode"));
     assertEquals("#abcdef", again.get("color"));
     assertEquals("meet", again.get("model"));
+  }
+
+  @Test
+  void aLineThatIsNotAKeyValuePairIsNamedWithoutQuotingIt() {
+    IOException e = assertThrows(IOException.class, () -> read("root:x:0:0:secret\n"));
+    assertEquals(dir.resolve("vbackcam.conf") + ":1: expected key = value", e.getMessage());
+  }
+
+  @Test
+  void textThatIsNotUtf8IsNamedWithFileAndLine() throws IOException {
+    Path f = dir.resolve("latin1.conf");
+    Files.write(f, "# ok\nbackground = /home/j\u00f6rg/bg.png\n".getBytes(StandardCharsets.ISO_8859_1));
+    IOException e = assertThrows(IOException.class, () -> ConfigFiles.apply(f, new Settings()));
+    assertEquals(f + ":2: not UTF-8 text (save the file as UTF-8)", e.getMessage());
+    Path binary = dir.resolve("binary.conf");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, '\n'});
+    e = assertThrows(IOException.class, () -> ConfigFiles.apply(binary, new Settings()));
+    assertEquals(binary + ":1: not UTF-8 text (save the file as UTF-8)", e.getMessage());
+  }
+
+  @Test
+  void aDirectoryAFifoOrAHugeFileInPlaceOfTheConfigurationIsNamed() throws Exception {
+    Path directory = Files.createDirectory(dir.resolve("as-dir.conf"));
+    IOException e = assertThrows(IOException.class, () -> ConfigFiles.apply(directory, new Settings()));
+    assertEquals(directory + ": a directory, not a file", e.getMessage());
+    Path fifo = dir.resolve("fifo.conf");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    long start = System.nanoTime();
+    e = assertThrows(IOException.class, () -> ConfigFiles.apply(fifo, new Settings()));
+    assertEquals(fifo + ": not a regular file (a FIFO, device or socket)", e.getMessage());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L, "reading a FIFO blocked");
+    Path huge = dir.resolve("huge.conf");
+    try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(8L << 30); // sparse: 8 GB that take no disk
+    }
+    e = assertThrows(IOException.class, () -> ConfigFiles.apply(huge, new Settings()));
+    assertTrue(e.getMessage().startsWith(huge + ": too large"), e.getMessage());
+  }
+
+  @Test
+  void aStateValueCannotAddOrChangeAnotherKey() throws IOException {
+    Settings s = new Settings();
+    String hostile = "/tmp/a\nmodel = /tmp/evil.json\r\nsize = 64x64\n#\\n\u0001.png";
+    s.set("background", hostile);
+    Path state = dir.resolve("state");
+    ConfigFiles.saveState(state, s);
+    List<String> lines = Files.readAllLines(state);
+    assertEquals(1 + Settings.REMEMBERED.size(), lines.size(), String.join("\n", lines));
+    Settings again = new Settings();
+    ConfigFiles.applyState(state, again);
+    assertEquals(hostile, again.get("background"));
+    assertEquals("selfie", again.get("model"));
+    assertEquals("1280x720", again.get("size"));
   }
 
   @Test

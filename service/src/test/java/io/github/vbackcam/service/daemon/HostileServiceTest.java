@@ -1,0 +1,383 @@
+package io.github.vbackcam.service.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.vbackcam.service.dbus.Control1;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.Variant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The real service under hostile input, as an attacker or a careless user calls it: every method with every kind of
+ * bad argument answers an error within a deadline, keeps the state it had and keeps frames flowing; files are judged
+ * before they are read; the last request wins; whatever state the service is left in starts again.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileServiceTest {
+
+  /** Every bad call is answered within this. */
+  private static final long DEADLINE_MS = 5000;
+
+  private static ServiceHarness live;
+  private static DBusConnection client;
+  private static Control1 control;
+  private static Properties properties;
+  private static ServerSocketChannel socket;
+  private static final Map<String, String> HOSTILE = new LinkedHashMap<>();
+  private static final ExecutorService CALLERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "hostile-caller");
+    t.setDaemon(true);
+    return t;
+  });
+
+  @RegisterExtension
+  static final TestWatcher PRINT_LOG = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      live.printLog();
+    }
+  };
+
+  @BeforeAll
+  static void startAndMakeHostileFiles() throws Exception {
+    live = ServiceHarness.start(160, 90);
+    connect();
+    Path d = Files.createDirectories(live.dir.resolve("hostile"));
+    Path fifo = d.resolve("fifo.png");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    socket.bind(UnixDomainSocketAddress.of(d.resolve("socket.png")));
+    Files.createSymbolicLink(d.resolve("loop-a.png"), d.resolve("loop-b.png"));
+    Files.createSymbolicLink(d.resolve("loop-b.png"), d.resolve("loop-a.png"));
+    Path sparse = d.resolve("huge.json");
+    try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+      f.setLength(8L << 30); // 8 GB, sparse
+    }
+    Path bigJson = d.resolve("big.json");
+    try (RandomAccessFile f = new RandomAccessFile(bigJson.toFile(), "rw")) {
+      f.setLength(300L << 20);
+    }
+    Files.writeString(d.resolve("secret.json"), "{\"password\":\"hunter2\"}");
+    Files.writeString(d.resolve("secret.png"), "{\"password\":\"hunter2\"}");
+    Files.write(d.resolve("bomb.png"), pngClaiming(18000, 18000));
+    HOSTILE.put("empty", "");
+    HOSTILE.put("1 MB", "x".repeat(1 << 20));
+    HOSTILE.put("newlines", "a.png\nmodel = /tmp/evil.json\nsize = 64x64\n#");
+    HOSTILE.put("control characters", "\u0001\u0002\u001b[31mred\u007f\t.png");
+    HOSTILE.put("FIFO", fifo.toString());
+    HOSTILE.put("socket", d.resolve("socket.png").toString());
+    HOSTILE.put("directory", d.toString());
+    HOSTILE.put("device", "/dev/zero");
+    HOSTILE.put("random device", "/dev/urandom");
+    HOSTILE.put("symlink loop", d.resolve("loop-a.png").toString());
+    HOSTILE.put("8 GB sparse JSON", sparse.toString());
+    HOSTILE.put("300 MB JSON", bigJson.toString());
+    HOSTILE.put("JSON with a secret", d.resolve("secret.json").toString());
+    HOSTILE.put("secret named .png", d.resolve("secret.png").toString());
+    HOSTILE.put("PNG of 18000x18000", d.resolve("bomb.png").toString());
+    HOSTILE.put("missing", d.resolve("missing.png").toString());
+  }
+
+  private static void connect() throws Exception {
+    client = DBusConnectionBuilder.forAddress(live.address).withShared(false).build();
+    control = client.getRemoteObject(ServiceHarness.DEST, ServiceHarness.PATH, Control1.class);
+    properties = client.getRemoteObject(ServiceHarness.DEST, ServiceHarness.PATH, Properties.class);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (client != null) {
+      client.disconnect();
+    }
+    if (socket != null) {
+      socket.close();
+    }
+    if (live != null) {
+      live.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyMethodAnswersEveryHostileArgumentWithAnErrorInTimeAndKeepsItsStateAndFrames() throws Exception {
+    control.SetColor("#00ff00");
+    Map<String, Consumer<String>> methods = new LinkedHashMap<>();
+    methods.put("SetBackground", a -> control.SetBackground(a));
+    methods.put("SetModel", a -> control.SetModel(a));
+    methods.put("SetColor", a -> control.SetColor(a));
+    methods.put("SetMode", a -> control.SetMode(a));
+    methods.put("SetEffect(image, path)", a -> control.SetEffect("image", Map.of("path", new Variant<>(a))));
+    methods.put("SetEffect(video, path)", a -> control.SetEffect("video", Map.of("path", new Variant<>(a))));
+    methods.put("SetEffect(kind)", a -> control.SetEffect(a, Map.of()));
+    methods.put("SetEffect(option name)", a -> control.SetEffect("blur", Map.of(a, new Variant<>(3))));
+    methods.put("Hold(option name)", a -> control.Hold(Map.of(a, new Variant<>(a))));
+    methods.put("Get(property)", a -> properties.Get(Control1.INTERFACE, a));
+    int tried = 0;
+    List<String> problems = new ArrayList<>();
+    String background = live.property("Background");
+    for (var method : methods.entrySet()) {
+      long framesBefore = live.frames();
+      for (var input : HOSTILE.entrySet()) {
+        if (input.getKey().equals("empty") && method.getKey().equals("Get(property)")) {
+          continue; // D-Bus itself has no empty-named property to refuse
+        }
+        tried++;
+        String what = method.getKey() + " with " + input.getKey();
+        Future<?> call = CALLERS.submit(() -> method.getValue().accept(input.getValue()));
+        try {
+          call.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+          problems.add(what + ": accepted");
+        } catch (TimeoutException e) {
+          problems.add(what + ": no answer within " + DEADLINE_MS + " ms");
+          continue;
+        } catch (java.util.concurrent.ExecutionException e) {
+          String message = String.valueOf(e.getCause().getMessage());
+          if (!(e.getCause() instanceof DBusExecutionException)) {
+            problems.add(what + ": not a D-Bus error: " + e.getCause());
+          } else if (message.contains("hunter2") || message.contains("\n") || message.length() > 1000) {
+            problems.add(what + ": the message quotes content, holds a line break or is too long: "
+                + message.substring(0, Math.min(300, message.length())));
+          }
+        }
+        if (!live.property("Background").equals(background)) {
+          problems.add(what + ": the background changed to " + live.property("Background"));
+          control.SetColor("#00ff00");
+        }
+      }
+      Thread.sleep(500);
+      if (live.frames() <= framesBefore) {
+        problems.add(method.getKey() + ": frames stopped");
+      }
+    }
+    System.out.println("hostile inputs: " + tried + " tried, " + (tried - problems.size()) + " answered cleanly");
+    assertEquals(List.of(), problems);
+    assertEquals("s \"selfie\"", live.property("Model"));
+    live.awaitCorners(0, 255, 0, "after the hostile calls");
+  }
+
+  @Test
+  @Order(2)
+  void fourCallsOnAFifoPinNothing() throws Exception {
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      calls.add(CompletableFuture.runAsync(() -> control.SetBackground(HOSTILE.get("FIFO")), CALLERS));
+    }
+    long start = System.nanoTime();
+    assertEquals("s \"running\"", live.property("State"));
+    for (CompletableFuture<Void> c : calls) {
+      try {
+        c.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+        fail("a FIFO was accepted as background");
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertTrue(e.getCause().getMessage().contains("not a regular file"), e.getCause().getMessage());
+      }
+    }
+    assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
+  }
+
+  @Test
+  @Order(3)
+  void aSlowBackgroundThenAColourTheColourWins() throws Exception {
+    Path big = live.dir.resolve("big.png");
+    try (var image = new org.bytedeco.opencv.opencv_core.Mat(6000, 6000,
+        org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(0, 0, 255, 0))) {
+      assertTrue(org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(big.toString(), image));
+    }
+    CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> control.SetBackground(big.toString()), CALLERS);
+    Thread.sleep(50);
+    control.SetColor("#0000ff");
+    slow.get(30, TimeUnit.SECONDS);
+    assertEquals("s \"color #0000ff\"", live.property("Background"));
+    live.awaitCorners(0, 0, 255, "after SetBackground big.png, then SetColor #0000ff");
+  }
+
+  @Test
+  @Order(4)
+  void reloadAppliesAllOfAFileOrNothing() throws Exception {
+    Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.createDirectories(conf.getParent());
+    Path corrupt = live.dir.resolve("corrupt.png");
+    Files.write(corrupt, pngClaiming(64, 36)); // a sound header, no picture: passes the checks, fails to decode
+    Path meet = Path.of("../core/target/models/meet/meet.json").toAbsolutePath().normalize();
+    assertTrue(Files.isRegularFile(meet), "the build fetches the meet model to " + meet);
+    for (String background : List.of(live.dir.resolve("missing.png").toString(), HOSTILE.get("FIFO"),
+        corrupt.toString())) {
+      Files.writeString(conf, "model = " + meet + "\nmode = image\nbackground = " + background + "\n");
+      try {
+        control.Reload();
+        fail("Reload with background " + background + " was accepted");
+      } catch (DBusExecutionException e) {
+        assertTrue(e.getMessage().startsWith("configuration not reloaded"), e.getMessage());
+      }
+      assertEquals("s \"selfie\"", live.property("Model"), "the model changed although " + background
+          + " was refused");
+      assertEquals("s \"color #0000ff\"", live.property("Background"));
+    }
+    Files.delete(conf);
+  }
+
+  @Test
+  @Order(5)
+  void anInjectedPathAndModeNoneAreRememberedAndStartAgain() throws Exception {
+    Path injected = live.dir.resolve("a\nmodel = evil\nsize = 64x64\n#.ppm");
+    ServiceHarness.writePpm(injected, 255, 0, 0);
+    control.SetBackground(injected.toString());
+    control.SetMode("none");
+    Path state = live.dir.resolve("state/vbackcam/state");
+    String remembered = Files.readString(state);
+    assertEquals(7, remembered.lines().count(), remembered);
+    restart();
+    assertEquals("s \"none\"", live.property("Mode"));
+    assertEquals("s \"selfie\"", live.property("Model"));
+    control.SetMode("image");
+    live.awaitCorners(255, 0, 0, "mode image after the restart: the remembered background with newlines");
+  }
+
+  @Test
+  @Order(6)
+  void aBrokenStateFileOrAFifoRememberedAsModelAndBackgroundStillStarts() throws Exception {
+    Path state = live.dir.resolve("state/vbackcam/state");
+    live.stopService();
+    Files.write(state, "mode = color\ncolor = #ff0000\nbackground = /home/j\u00f6rg\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    live.startService();
+    connect();
+    assertTrue(Files.exists(state.resolveSibling("state.bad")));
+    assertTrue(Files.readString(live.log).contains("not UTF-8 text"), "no log line about the state file");
+    assertEquals("s \"image\"", live.property("Mode"));
+    live.stopService();
+    client.disconnect();
+    String fifo = HOSTILE.get("FIFO");
+    Files.writeString(state, "mode = image\nbackground = " + fifo + "\nmodel = " + fifo + "\n");
+    live.startService();
+    connect();
+    String log = Files.readString(live.log);
+    assertTrue(log.contains("model " + fifo + ": " + fifo + ": not a regular file"), log);
+    assertTrue(log.contains("background image: " + fifo + ": not a regular file"), log);
+    assertEquals("s \"selfie\"", live.property("Model"));
+  }
+
+  @Test
+  @Order(7)
+  void aSecondInstanceWithTheSameOutputRefusesAtOnceAndTouchesNothing() throws Exception {
+    long size = Files.size(live.output);
+    Result sameBus = secondInstance(live.runCommand());
+    assertEquals(1, sameBus.status, sameBus.text);
+    assertTrue(sameBus.text.contains("another vbackcam service runs on this session bus"), sameBus.text);
+    String[] address = new String[1];
+    Process otherBus = ServiceHarness.privateBus(address);
+    try {
+      ProcessBuilder pb = live.runCommand();
+      pb.environment().put("DBUS_SESSION_BUS_ADDRESS", address[0]);
+      Result sameOutput = secondInstance(pb);
+      assertEquals(1, sameOutput.status, sameOutput.text);
+      assertTrue(sameOutput.text.contains("output " + live.output + " is in use by another vbackcam service"),
+          sameOutput.text);
+    } finally {
+      otherBus.destroy();
+    }
+    assertTrue(Files.size(live.output) >= size, "the running service's output shrank");
+    assertEquals("s \"running\"", live.property("State"));
+  }
+
+  private record Result(int status, long millis, String text) {}
+
+  /** Runs a second service to its end: it must refuse before loading anything (a JVM start, well under 10 s). */
+  private static Result secondInstance(ProcessBuilder pb) throws Exception {
+    Path out = Files.createTempFile(live.dir, "second", ".log");
+    long start = System.nanoTime();
+    Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the second instance still runs after 10 s: "
+        + Files.readString(out));
+    return new Result(p.exitValue(), (System.nanoTime() - start) / 1_000_000, Files.readString(out));
+  }
+
+  @Test
+  @Order(8)
+  void sigtermUnderLoadStopsWithinTwoSecondsCleanlyWithWholeFrames() throws Exception {
+    long logBefore = Files.size(live.log);
+    java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<CompletableFuture<Void>> load = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      load.add(CompletableFuture.runAsync(() -> {
+        while (calling.get()) {
+          try {
+            control.SetColor(n % 2 == 0 ? "#ff0000" : "#00ff00");
+            control.SetBlur(new org.freedesktop.dbus.types.UInt32(5 + n));
+            properties.Get(Control1.INTERFACE, "Fps");
+          } catch (RuntimeException stopped) {
+            return; // the service went away mid-call: expected
+          }
+        }
+      }, CALLERS));
+    }
+    Thread.sleep(1000);
+    long start = System.nanoTime();
+    live.service().destroy(); // SIGTERM
+    boolean ended = live.service().waitFor(2, TimeUnit.SECONDS);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    calling.set(false);
+    assertTrue(ended, "still running 2 s after SIGTERM");
+    System.out.println("stopped " + millis + " ms after SIGTERM under load");
+    assertEquals(0, live.service().exitValue(), "a clean stop is a clean exit");
+    String log = Files.readString(live.log).substring((int) logBefore);
+    assertFalse(log.contains("\tat ") || log.contains("Exception"), "stack traces on SIGTERM:\n" + log);
+    assertEquals(0, live.partialBytes(), "the Y4M output ends in a partial frame");
+  }
+
+  private static void restart() throws Exception {
+    live.stopService();
+    client.disconnect();
+    live.startService();
+    connect();
+  }
+
+  /** A valid PNG signature and header claiming {@code w x h} pixels, then the data of a 1x1 picture. */
+  private static byte[] pngClaiming(int w, int h) {
+    ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12);
+    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
+    byte[] ihdr = ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
+        .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array();
+    CRC32 crc = new CRC32();
+    crc.update(ihdr);
+    b.putInt(13).put(ihdr).putInt((int) crc.getValue());
+    b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt(0xae426082);
+    return b.array();
+  }
+}
