@@ -206,6 +206,7 @@ public sealed interface Effect {
 
   /** For logs and the Background property: "blur 20", "image /x.png + hologram". */
   private static String describe(Effect effect, String value) {
-    return effect.kind() + " " + value + (effect.hologram() ? " + hologram" : "");
+    // Paths come from callers: a control character in one must not start a new log line.
+    return effect.kind() + " " + value.replaceAll("\\p{Cntrl}", "?") + (effect.hologram() ? " + hologram" : "");
   }
 }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -103,16 +102,8 @@ public final class FileTypes {
     return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
-  /** Fails with a message that says what is wrong: missing, a directory, or not readable. */
+  /** Fails with a message that says what is wrong: missing, not a regular file (a directory, a FIFO), unreadable. */
   public static void checkReadable(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      throw new NoSuchFileException(path.toString(), null, "no such file");
-    }
-    if (Files.isDirectory(path)) {
-      throw new IOException(path + " is a directory, not a file");
-    }
-    if (!Files.isReadable(path)) {
-      throw new IOException(path + " is not readable (permissions)");
-    }
+    FileChecks.regularFile(path, Long.MAX_VALUE);
   }
 }

@@ -72,7 +72,7 @@ class SourcesTest {
   void badInputsGetErrorsThatNameTheProblem(@TempDir Path dir) throws IOException {
     assertThrows(NoSuchFileException.class, () -> Sources.open(dir.resolve("missing.mp4"), null, false));
     IOException d = assertThrows(IOException.class, () -> Sources.open(dir, null, false));
-    assertTrue(d.getMessage().contains("is a directory"), d.getMessage());
+    assertTrue(d.getMessage().contains("not a regular file (a directory)"), d.getMessage());
     Path junk = dir.resolve("junk.mp4");
     Files.writeString(junk, "this is not a video");
     IOException j = assertThrows(IOException.class, () -> Sources.open(junk, null, false));

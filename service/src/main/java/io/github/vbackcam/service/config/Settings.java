@@ -4,6 +4,7 @@ import io.github.vbackcam.core.BadValue;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.MaskSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -147,7 +148,7 @@ public final class Settings {
 
   /** {@code ~/x} as {@code $HOME/x}; other paths unchanged. */
   public static String expandHome(String path) {
-    return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    return FileTypes.expandHome(path);
   }
 
   private static void requireNonEmpty(String key, String v) {

@@ -109,7 +109,7 @@ final class Backends {
   }
 
   private static Output loopback(String output, VideoSize size, double frameRate) throws IOException {
-    LoopbackSink loopback = new LoopbackSink(output, size);
+    LoopbackSink loopback = new LoopbackSink(output, size, frameRate);
     return new Output(loopback, loopback.consumerMonitor());
   }
 }

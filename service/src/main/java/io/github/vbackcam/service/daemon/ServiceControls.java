@@ -99,11 +99,11 @@ final class ServiceControls implements Controls, AutoCloseable {
     }
     probe.set("mode", mode);
     String background = probe.get("background");
-    if (mode.equals("video") && (background.isEmpty() || FileTypes.isImage(Path.of(background)))) {
+    if (mode.equals("video") && (background.isEmpty() || FileTypes.isPicture(Path.of(background)))) {
       throw new IllegalArgumentException("mode 'video' needs a video background first: call SetBackground with"
           + " a video file");
     }
-    if (mode.equals("image") && !background.isEmpty() && !FileTypes.isImage(Path.of(background))) {
+    if (mode.equals("image") && !background.isEmpty() && !FileTypes.isPicture(Path.of(background))) {
       probe.set("background", "");
     }
     return probe.effect(Defaults.defaultBackground());
