@@ -15,7 +15,6 @@ public final class CompositeStage implements Stage {
 
   private final Background background;
   private final Hologram hologram;
-  private final Blend blend = new Blend();
 
   /** Takes ownership of {@code background}. */
   public CompositeStage(Background background, boolean hologram) {
@@ -33,7 +32,7 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.apply(in.image());
     }
-    blend.over(in.image(), bg, in.mask());
+    Blend.over(in.image(), bg, in.mask());
     in.addStepNanos(Step.COMPOSITE, System.nanoTime() - start);
     return in;
   }
@@ -53,6 +52,5 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.close();
     }
-    blend.close();
   }
 }
