@@ -9,9 +9,10 @@
  *        │                           │                                   │
  *        │                    SavedModelWriter                 OnnxConverter ──▶ OnnxModel (onnx.proto by hand)
  *        ▼                           ▼                                   ▼
- *   contentHash ──ModelCache──▶ $XDG_CACHE_HOME/vbackcam/models/&lt;hash&gt;/saved_model.pb, &lt;hash&gt;-onnx/model.onnx
+ *   contentHash ──ModelCache──▶ $XDG_CACHE_HOME/vbackcam/models/&lt;hash&gt;/saved_model.pb
+ *                               or .../&lt;hash&gt;-onnx/model.onnx (each written atomically)
  *                                                 │
- *                 GraphModel.load: DJL engine "TensorFlow" (Criteria) or "OnnxRuntime" (OrtSessions), SessionOptions
+ *            GraphModel.load: DJL engine "TensorFlow" (Criteria) or "OnnxRuntime" (OrtSessions), SessionOptions
  *                                                 ▼
  *                                  Predictor&lt;NDList, NDList&gt;: inputs and outputs by name
  * </pre>
