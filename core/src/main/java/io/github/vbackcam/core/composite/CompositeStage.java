@@ -15,6 +15,7 @@ public final class CompositeStage implements Stage {
 
   private final Background background;
   private final Hologram hologram;
+  private final Blend blend = new Blend();
 
   /** Takes ownership of {@code background}. */
   public CompositeStage(Background background, boolean hologram) {
@@ -32,7 +33,7 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.apply(in.image());
     }
-    Blend.over(in.image(), bg, in.mask());
+    blend.over(in.image(), bg, in.mask());
     in.addStepNanos(Step.COMPOSITE, System.nanoTime() - start);
     return in;
   }

@@ -29,7 +29,7 @@ class BlendTest {
           }
         }
       }
-      Blend.over(fg, bg, alpha);
+      new Blend().over(fg, bg, alpha);
       assertBlended(fg, original, bg, alpha);
     }
   }
@@ -42,7 +42,7 @@ class BlendTest {
          Mat fg = new Mat(bigFg, roi); Mat bg = new Mat(bigBg, roi); Mat alpha = new Mat(bigAlpha, roi);
          Mat original = fg.clone(); Mat outsideBefore = bigFg.clone()) {
       assertTrue(!fg.isContinuous(), "the test needs a region with gaps between rows");
-      Blend.over(fg, bg, alpha);
+      new Blend().over(fg, bg, alpha);
       assertBlended(fg, original, bg, alpha);
       try (UByteIndexer now = bigFg.createIndexer(); UByteIndexer before = outsideBefore.createIndexer()) {
         assertEquals(before.get(0, 0, 0), now.get(0, 0, 0), "pixels outside the region are untouched");
@@ -55,7 +55,7 @@ class BlendTest {
   void mismatchedSizesAreRefusedWithTheirShapes() {
     try (Mat fg = new Mat(4, 4, opencv_core.CV_8UC3); Mat bg = new Mat(4, 5, opencv_core.CV_8UC3);
          Mat alpha = new Mat(4, 4, opencv_core.CV_8UC1)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Blend.over(fg, bg, alpha));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Blend().over(fg, bg, alpha));
       assertTrue(e.getMessage().contains("5x4"), e.getMessage());
     }
   }
