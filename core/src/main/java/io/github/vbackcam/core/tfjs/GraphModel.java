@@ -65,7 +65,8 @@ public final class GraphModel implements AutoCloseable {
     }
     TfjsModel source = TfjsModel.read(modelJson);
     Path root = ModelCache.root();
-    String entry = engine == InferenceEngine.TENSORFLOW ? source.contentHash() : source.contentHash() + "-onnx";
+    String entry = engine == InferenceEngine.TENSORFLOW ? source.contentHash()
+        : source.contentHash() + "-" + OnnxConverter.VERSION;
     String file = engine == InferenceEngine.TENSORFLOW ? SavedModelWriter.FILE : ONNX_FILE;
     Path dir = ModelCache.lookup(root, entry, file);
     if (dir != null) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * property {@code vbackcam.cache} overrides). An entry is written in a temporary sibling and renamed into place, so
  * readers never see half of one; each entry carries a checksum of its model file so a damaged one is rebuilt. A
  * TensorFlow SavedModel is cached under {@code <hash>/saved_model.pb}, an ONNX conversion under
- * {@code <hash>-onnx/model.onnx}.
+ * {@code <hash>-<converter version>/model.onnx}.
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);

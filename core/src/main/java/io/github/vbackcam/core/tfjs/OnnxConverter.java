@@ -28,6 +28,8 @@ import org.tensorflow.proto.framework.TensorShapeProto;
  * the model's endpoint names, so predictors feed and read arrays by the same names as with TensorFlow.
  */
 final class OnnxConverter {
+  /** Part of the cache entry's name; bumped whenever the conversion changes, so older conversions are not reused. */
+  static final String VERSION = "onnx1";
   private static final long[] TO_NCHW = {0, 3, 1, 2};
   private static final long[] TO_NHWC = {0, 2, 3, 1};
   private static final Map<String, String> ELEMENTWISE = Map.ofEntries(

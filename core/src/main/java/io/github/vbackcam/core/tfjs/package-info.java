@@ -10,7 +10,7 @@
  *        │                    SavedModelWriter                 OnnxConverter ──▶ OnnxModel (onnx.proto by hand)
  *        ▼                           ▼                                   ▼
  *   contentHash ──ModelCache──▶ $XDG_CACHE_HOME/vbackcam/models/&lt;hash&gt;/saved_model.pb
- *                               or .../&lt;hash&gt;-onnx/model.onnx (each written atomically)
+ *                               or .../&lt;hash&gt;-onnx1/model.onnx (each written atomically)
  *                                                 │
  *            GraphModel.load: DJL engine "TensorFlow" (Criteria) or "OnnxRuntime" (OrtSessions), SessionOptions
  *                                                 ▼
