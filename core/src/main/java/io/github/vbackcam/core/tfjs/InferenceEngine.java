@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum InferenceEngine {
   /** TensorFlow 2.10 (a CUDA 11.3 build that also runs on the CPU): every model, and the GPU path. */
   TENSORFLOW("TensorFlow"),
-  /** ONNX Runtime 1.17 on the CPU: the models without control flow, in about 0.6x TensorFlow's CPU time. */
+  /** ONNX Runtime 1.22 on the CPU, one thread: the models without control flow, in less CPU and memory. */
   ONNXRUNTIME("OnnxRuntime");
 
   private final String djlName;
