@@ -53,6 +53,5 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.close();
     }
-    blend.close();
   }
 }

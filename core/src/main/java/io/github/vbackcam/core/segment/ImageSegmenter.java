@@ -9,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -35,6 +34,7 @@ final class ImageSegmenter extends ModelSegmenter {
   private final int width;
   private final int height;
   private final Output output;
+  private final Shrink shrink = new Shrink();
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
   private final Mat raw = new Mat();
@@ -58,7 +58,7 @@ final class ImageSegmenter extends ModelSegmenter {
 
   @Override
   void preprocess(Mat image, Mat input) {
-    Images.shrink(image, resized, width, height);
+    shrink.apply(image, resized, width, height);
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
   }
@@ -91,5 +91,6 @@ final class ImageSegmenter extends ModelSegmenter {
     for (Mat m : new Mat[] {resized, rgb, raw, person, background, probability8}) {
       m.close();
     }
+    shrink.close();
   }
 }

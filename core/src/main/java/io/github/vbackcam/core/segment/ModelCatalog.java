@@ -9,6 +9,7 @@ import io.github.vbackcam.core.XdgDirs;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.tfjs.BundledModels;
 import io.github.vbackcam.core.tfjs.GraphModel;
+import io.github.vbackcam.core.tfjs.InferenceEngine;
 import io.github.vbackcam.core.tfjs.ModelFormatException;
 import io.github.vbackcam.core.tfjs.SessionOptions;
 import io.github.vbackcam.core.tfjs.TfjsModel;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.framework.NodeDef;
 import org.tensorflow.proto.framework.TensorShapeProto;
 
@@ -40,18 +43,32 @@ public final class ModelCatalog implements SegmenterFactory {
   /** "selfie, meet, rvm, bodypix or the path of a TF.js model.json": what {@code --model} takes, for messages. */
   public static final String CHOICES = String.join(", ", NAMES) + " or the path of a TF.js model.json";
 
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+
   private final List<Path> installDirs;
   private final ComputeDevice device;
   private final SessionOptions session;
+  private final EngineChoice engine;
+
+  /** A catalog on the engine {@code auto} chooses for {@code device}. */
+  public ModelCatalog(List<Path> installDirs, ComputeDevice device, SessionOptions session) {
+    this(installDirs, device, session, EngineChoice.decide("auto", device));
+  }
 
   /**
    * @param installDirs where installed models live, in priority order, each holding {@code meet/}, {@code rvm/}
    *     and {@code bodypix/} folders
+   * @param engine the engine for every model that converts to it; RVM always runs in TensorFlow
    */
-  public ModelCatalog(List<Path> installDirs, ComputeDevice device, SessionOptions session) {
+  public ModelCatalog(List<Path> installDirs, ComputeDevice device, SessionOptions session, EngineChoice engine) {
     this.installDirs = List.copyOf(installDirs);
     this.device = device;
     this.session = session;
+    this.engine = engine;
+  }
+
+  public EngineChoice engine() {
+    return engine;
   }
 
   /** Where models are installed by default: {@code -Dvbackcam.models}, then the XDG data dir, then the system's. */
@@ -114,25 +131,48 @@ public final class ModelCatalog implements SegmenterFactory {
     Path json = locate(spec);
     TfjsModel topology = TfjsModel.readTopology(json);
     String name = spec == null || spec.isBlank() ? DEFAULT : spec;
-    GraphModel model = GraphModel.load(json, device.djlDevice(), session);
+    boolean rvm = topology.inputNames().contains("src") && topology.inputNames().contains("r1i");
+    GraphModel model = load(json, rvm);
+    String on = " on " + model.engine().userName();
     try {
       if (topology.outputNames().contains("float_segments")) {
         boolean resnet = topology.graph().getNodeList().stream().anyMatch(n -> n.getName().startsWith("resnet_v1"));
-        return new BodyPixSegmenter(model, name + " (BodyPix " + (resnet ? "ResNet50" : "MobileNetV1") + ")",
+        return new BodyPixSegmenter(model, name + " (BodyPix " + (resnet ? "ResNet50" : "MobileNetV1") + ")" + on,
             resnet, outputStride(model), 0);
       }
-      if (topology.inputNames().contains("src") && topology.inputNames().contains("r1i")) {
-        return new RvmSegmenter(model, name + " (Robust Video Matting)");
+      if (rvm) {
+        return new RvmSegmenter(model, name + " (Robust Video Matting)" + on);
       }
-      return imageSegmenter(model, topology, name, json);
+      return imageSegmenter(model, topology, name, json, on);
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
     }
   }
 
-  private static ImageSegmenter imageSegmenter(GraphModel model, TfjsModel topology, String name, Path json)
-      throws ModelFormatException {
+  /**
+   * The model in the chosen engine. RVM's recurrent control flow (Switch/Merge) has no ONNX conversion, so it stays
+   * on TensorFlow; so does a model of ops the ONNX converter lacks when the engine was chosen automatically.
+   */
+  private GraphModel load(Path json, boolean rvm) throws IOException {
+    InferenceEngine chosen = engine.engine();
+    if (chosen == InferenceEngine.ONNXRUNTIME && rvm) {
+      LOG.info("{}: Robust Video Matting runs on TensorFlow (its control flow has no ONNX conversion)", json);
+      chosen = InferenceEngine.TENSORFLOW;
+    }
+    try {
+      return GraphModel.load(json, device.djlDevice(), session, chosen);
+    } catch (ModelFormatException e) {
+      if (chosen != InferenceEngine.ONNXRUNTIME || !engine.requested().equals("auto")) {
+        throw e;
+      }
+      LOG.warn("{}; running it on TensorFlow instead", e.getMessage());
+      return GraphModel.load(json, device.djlDevice(), session, InferenceEngine.TENSORFLOW);
+    }
+  }
+
+  private static ImageSegmenter imageSegmenter(GraphModel model, TfjsModel topology, String name, Path json,
+      String on) throws ModelFormatException {
     if (topology.inputs().size() != 1 || topology.outputs().size() != 1) {
       throw unsupported(json, topology);
     }
@@ -156,7 +196,7 @@ public final class ModelCatalog implements SegmenterFactory {
     } else {
       throw unsupported(json, topology);
     }
-    return new ImageSegmenter(model, name + " (" + width + "x" + height + ")", width, height, kind);
+    return new ImageSegmenter(model, name + " (" + width + "x" + height + ")" + on, width, height, kind);
   }
 
   /** BodyPix's output stride, measured: a 161-pixel input gives (161 − 1) / stride + 1 outputs. */

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.tfjs.GraphModel;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -33,6 +32,7 @@ final class RvmSegmenter extends ModelSegmenter {
   /** The recurrent state's size follows the input's, so a new input size restarts the memory. */
   private int inputWidth;
   private int inputHeight;
+  private final Shrink shrink = new Shrink();
   private final Mat resized = new Mat();
   private final Mat rgb = new Mat();
   private final Mat alpha = new Mat();
@@ -52,7 +52,7 @@ final class RvmSegmenter extends ModelSegmenter {
 
   @Override
   void preprocess(Mat image, Mat input) {
-    Images.shrink(image, resized, input.cols(), input.rows());
+    shrink.apply(image, resized, input.cols(), input.rows());
     cvtColor(resized, rgb, COLOR_BGR2RGB);
     rgb.convertTo(input, CV_32FC3, 1 / 255.0, 0);
   }
@@ -113,5 +113,6 @@ final class RvmSegmenter extends ModelSegmenter {
     for (Mat m : new Mat[] {resized, rgb, alpha, alpha8}) {
       m.close();
     }
+    shrink.close();
   }
 }

@@ -57,6 +57,14 @@ final class GraphRewriter {
     return new GraphRewriter(model.json(), registry).run(model);
   }
 
+  /**
+   * The same rewrite without the check against TensorFlow's registry, for the ONNX converter (which refuses ops it
+   * cannot convert itself): ONNX Runtime then runs without TensorFlow's natives ever being loaded.
+   */
+  static GraphDef rewriteForOnnx(TfjsModel model) throws ModelFormatException {
+    return new GraphRewriter(model.json(), null).run(model);
+  }
+
   private GraphDef run(TfjsModel model) throws ModelFormatException {
     List<NodeDef> filled = new ArrayList<>();
     for (NodeDef node : model.graph().getNodeList()) {
@@ -236,6 +244,9 @@ final class GraphRewriter {
   }
 
   private NodeDef checkAgainstRegistry(NodeDef node) throws ModelFormatException {
+    if (registry == null) {
+      return node;
+    }
     OpDef op = registry.op(node.getOp()).orElseThrow(() -> new ModelFormatException(json, "op '" + node.getOp()
         + "' (node '" + node.getName() + "') is not available in this TensorFlow runtime"));
     NodeDef.Builder b = node.toBuilder().clearDevice();

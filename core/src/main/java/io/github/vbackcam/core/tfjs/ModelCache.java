@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Directories keyed by content hash under {@code $XDG_CACHE_HOME/vbackcam/models} (or {@code ~/.cache/...}; system
  * property {@code vbackcam.cache} overrides). An entry is written in a temporary sibling and renamed into place, so
- * readers never see half of one; each entry carries a checksum of its SavedModel so a damaged one is rebuilt.
+ * readers never see half of one; each entry carries a checksum of its model file so a damaged one is rebuilt. A
+ * TensorFlow SavedModel is cached under {@code <hash>/saved_model.pb}, an ONNX conversion under
+ * {@code <hash>-<converter version>/model.onnx}.
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
-  private static final String CHECKSUM = "saved_model.pb.sha256";
+  private static final String CHECKSUM = ".sha256";
 
   /** Writes an entry's files into a fresh directory. */
   interface Writer {
@@ -39,14 +41,17 @@ final class ModelCache {
     return XdgDirs.cache().resolve("models");
   }
 
-  /** The converted SavedModel for {@code hash}, or null when there is none or it is damaged (then it is removed). */
-  static Path lookupSavedModel(Path root, String hash) throws IOException {
-    Path dir = root.resolve(hash);
+  /**
+   * The cached conversion in {@code entry} whose model is {@code file}, or null when there is none or it is damaged
+   * (then it is removed).
+   */
+  static Path lookup(Path root, String entry, String file) throws IOException {
+    Path dir = root.resolve(entry);
     if (!Files.isDirectory(dir)) {
       return null;
     }
-    Path model = dir.resolve(SavedModelWriter.FILE);
-    Path checksum = dir.resolve(CHECKSUM);
+    Path model = dir.resolve(file);
+    Path checksum = dir.resolve(file + CHECKSUM);
     if (Files.isRegularFile(model) && Files.isRegularFile(checksum)
         && Files.readString(checksum, StandardCharsets.US_ASCII).trim().equals(sha256(model))) {
       return dir;
@@ -56,12 +61,11 @@ final class ModelCache {
     return null;
   }
 
-  /** Writes a SavedModel entry with its checksum and moves it into place. */
-  static Path storeSavedModel(Path root, String hash, Writer writer) throws IOException {
-    return store(root.resolve(hash), dir -> {
+  /** Writes an entry whose model is {@code file}, with its checksum, and moves it into place. */
+  static Path store(Path root, String entry, String file, Writer writer) throws IOException {
+    return store(root.resolve(entry), dir -> {
       writer.write(dir);
-      Files.writeString(dir.resolve(CHECKSUM), sha256(dir.resolve(SavedModelWriter.FILE)) + "\n",
-          StandardCharsets.US_ASCII);
+      Files.writeString(dir.resolve(file + CHECKSUM), sha256(dir.resolve(file)) + "\n", StandardCharsets.US_ASCII);
     });
   }
 

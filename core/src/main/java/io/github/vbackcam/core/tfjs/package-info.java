@@ -1,19 +1,22 @@
 /**
- * TensorFlow.js graph models run in TensorFlow through DJL, offline.
+ * TensorFlow.js graph models run through DJL, offline, in TensorFlow or ONNX Runtime.
  *
  * <pre>
  *   model.json + shards ──TfjsModel.read──▶ GraphDef + dequantized weights + input/output names
  *        │                                        │
  *        │                       GraphRewriter: weights into Consts, fused/TF.js-only ops split into core ops,
- *        │                       TF.js dilation semantics, attrs checked against TF's own op registry
- *        ▼                                        ▼
- *   contentHash ──ModelCache──▶ $XDG_CACHE_HOME/vbackcam/models/&lt;hash&gt;/saved_model.pb (written atomically)
+ *        │                       TF.js dilation semantics (attrs checked against TF's own op registry for TF)
+ *        │                           │                                   │
+ *        │                    SavedModelWriter                 OnnxConverter ──▶ OnnxModel (onnx.proto by hand)
+ *        ▼                           ▼                                   ▼
+ *   contentHash ──ModelCache──▶ $XDG_CACHE_HOME/vbackcam/models/&lt;hash&gt;/saved_model.pb
+ *                               or .../&lt;hash&gt;-onnx1/model.onnx (each written atomically)
  *                                                 │
- *                                  GraphModel.load: DJL Criteria, engine "TensorFlow", SessionOptions
+ *            GraphModel.load: DJL engine "TensorFlow" (Criteria) or "OnnxRuntime" (OrtSessions), SessionOptions
  *                                                 ▼
  *                                  Predictor&lt;NDList, NDList&gt;: inputs and outputs by name
  * </pre>
  *
- * <p>Every reference is non-null unless documented otherwise.
+ * <p>The ONNX path never loads TensorFlow's natives. Every reference is non-null unless documented otherwise.
  */
 package io.github.vbackcam.core.tfjs;

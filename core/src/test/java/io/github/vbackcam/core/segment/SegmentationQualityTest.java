@@ -31,37 +31,45 @@ class SegmentationQualityTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentationQualityTest.class);
 
-  static ModelCatalog catalog() {
-    return new ModelCatalog(ModelCatalog.defaultInstallDirs(),
-        new ComputeDevice(ComputeDevice.Kind.CPU, "tests"), SessionOptions.defaults());
+  static ModelCatalog catalog(String engine) {
+    ComputeDevice cpu = new ComputeDevice(ComputeDevice.Kind.CPU, "tests");
+    return new ModelCatalog(ModelCatalog.defaultInstallDirs(), cpu, SessionOptions.defaults(),
+        EngineChoice.decide(engine, cpu));
   }
 
   static String modelPath(String spec) {
     return spec.startsWith("bodypix/") ? TestData.file("models/" + spec).toString() : spec;
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} {1}")
   @CsvSource({
-      // model, floor lucia, floor rollerblade, frame step (rvm is recurrent: every frame, in order)
-      // measured here: selfie 0.832 / 0.401, meet 0.797 / 0.256, rvm 0.846 / 0.548,
+      // model, engine, floor lucia, floor rollerblade, frame step (rvm is recurrent: every frame, in order)
+      // measured here (either engine): selfie 0.832 / 0.401, meet 0.793 / 0.259, rvm 0.846 / 0.548,
       // bodypix float-050 0.771 / 0.756, quant2-075 0.787 / 0.772
-      "selfie, 0.80, 0.38, 3",
-      "meet, 0.76, 0.22, 3",
-      "rvm, 0.80, 0.52, 1",
-      "bodypix/mobilenet-float-050-stride16/model-stride16.json, 0.74, 0.72, 3",
-      "bodypix/mobilenet-quant2-075-stride16/model-stride16.json, 0.75, 0.74, 3",
+      "selfie, tensorflow, 0.80, 0.38, 3",
+      "selfie, onnxruntime, 0.80, 0.38, 3",
+      "meet, tensorflow, 0.76, 0.22, 3",
+      "meet, onnxruntime, 0.76, 0.22, 3",
+      "rvm, tensorflow, 0.80, 0.52, 1",
+      "bodypix/mobilenet-float-050-stride16/model-stride16.json, tensorflow, 0.74, 0.72, 3",
+      "bodypix/mobilenet-float-050-stride16/model-stride16.json, onnxruntime, 0.74, 0.72, 3",
+      "bodypix/mobilenet-quant2-075-stride16/model-stride16.json, tensorflow, 0.75, 0.74, 3",
+      "bodypix/mobilenet-quant2-075-stride16/model-stride16.json, onnxruntime, 0.75, 0.74, 3",
   })
-  void meanIouIsAboveTheFloor(String model, double floorLucia, double floorRollerblade, int step) throws Exception {
+  void meanIouIsAboveTheFloor(String model, String engine, double floorLucia, double floorRollerblade, int step)
+      throws Exception {
     double lucia;
     double rollerblade;
-    try (Segmenter segmenter = catalog().open(modelPath(model))) {
+    try (Segmenter segmenter = catalog(engine).open(modelPath(model))) {
+      assertTrue(segmenter.describe().endsWith(" on " + engine), segmenter.describe());
       lucia = meanIou(segmenter, "davis2016_lucia", step);
       segmenter.reset();
       rollerblade = meanIou(segmenter, "davis2016_rollerblade", step);
     }
-    LOG.info(String.format(Locale.ROOT, "IoU %s: lucia %.3f, rollerblade %.3f", model, lucia, rollerblade));
+    LOG.info(String.format(Locale.ROOT, "IoU %s on %s: lucia %.3f, rollerblade %.3f", model, engine, lucia,
+        rollerblade));
     Path report = Path.of("target", "iou.txt");
-    Files.writeString(report, String.format(Locale.ROOT, "%s lucia=%.3f rollerblade=%.3f%n", model, lucia,
+    Files.writeString(report, String.format(Locale.ROOT, "%s %s lucia=%.3f rollerblade=%.3f%n", model, engine, lucia,
         rollerblade), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     assertTrue(lucia >= floorLucia, model + " lucia IoU " + lucia + " < " + floorLucia);
     assertTrue(rollerblade >= floorRollerblade, model + " rollerblade IoU " + rollerblade + " < " + floorRollerblade);

@@ -7,6 +7,7 @@ import io.github.vbackcam.core.Render;
 import io.github.vbackcam.core.Step;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.Effect;
+import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -51,6 +52,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Sample resident memory every N frames (default 1000).")
   long rssEvery;
 
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+      description = "Inference engine: auto (TensorFlow on a usable GPU, else ONNX Runtime), onnxruntime or "
+          + "tensorflow (default auto).")
+  String engine;
+
   @Mixin
   EffectOptions effect;
 
@@ -63,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     Effect chosen = effect.effect();
     Render.Job job = new Render.Job(input, null, size != null ? VideoSize.parse(size) : null, chosen,
         effect.mask(false), effect.model, frames, true);
-    ModelCatalog catalog = Engines.catalog();
+    ModelCatalog catalog = Engines.catalog(engine);
     Recorder recorder = new Recorder(rssEvery);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
@@ -71,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
     Render.run(job, catalog, recorder);
     long wall = System.nanoTime() - wall0;
     long cpu = os.getProcessCpuTime() - cpu0;
-    String report = recorder.json(effect.model, chosen, wall, cpu);
+    String report = recorder.json(effect.model, catalog.engine(), chosen, wall, cpu);
     Files.writeString(json, report);
     LOG.info("Bench results in {}:\n{}", json, report);
     return 0;
@@ -115,11 +121,13 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    synchronized String json(String model, Effect background, long wallNanos, long cpuNanos) {
+    synchronized String json(String model, EngineChoice engine, Effect background, long wallNanos, long cpuNanos) {
       int n = steps.size();
       double steadyFps = n > 1 ? (n - 1) / ((lastEnd - firstEnd) / 1e9) : 0;
       StringBuilder sb = new StringBuilder("{\n");
       field(sb, "model", '"' + model + '"');
+      field(sb, "engine", '"' + engine.engine().userName() + '"');
+      field(sb, "engineReason", '"' + engine.reason().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
       field(sb, "background", '"' + background.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
       field(sb, "size", '"' + String.valueOf(frameSize) + '"');
       field(sb, "frames", String.valueOf(n));

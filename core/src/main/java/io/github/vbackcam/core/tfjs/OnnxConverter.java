@@ -1,0 +1,463 @@
+package io.github.vbackcam.core.tfjs;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.proto.framework.AttrValue;
+import org.tensorflow.proto.framework.DataType;
+import org.tensorflow.proto.framework.GraphDef;
+import org.tensorflow.proto.framework.NodeDef;
+import org.tensorflow.proto.framework.TensorProto;
+import org.tensorflow.proto.framework.TensorShapeProto;
+
+/**
+ * Converts a rewritten TF.js graph (the one {@link GraphRewriter} makes for TensorFlow: weights in Consts, fused ops
+ * split, Prelu and dilations rewritten) into an ONNX model for ONNX Runtime.
+ *
+ * <p>Tensors stay NHWC as in TensorFlow, so element-wise ops, biases and concatenations keep their TensorFlow
+ * broadcasting and axes unchanged. Only the ops ONNX defines on NCHW (convolutions and pooling) are wrapped in a
+ * transpose to NCHW and one back; ONNX Runtime's transpose optimizer then cancels the pairs between consecutive
+ * convolutions, so the graph runs in ONNX Runtime's own blocked layout. Filters are transposed here, once.
+ *
+ * <p>ONNX values are named after the TensorFlow tensors ({@code node:index}); the graph's inputs and outputs carry
+ * the model's endpoint names, so predictors feed and read arrays by the same names as with TensorFlow.
+ */
+final class OnnxConverter {
+  /** Part of the cache entry's name; bumped whenever the conversion changes, so older conversions are not reused. */
+  static final String VERSION = "onnx1";
+  private static final long[] TO_NCHW = {0, 3, 1, 2};
+  private static final long[] TO_NHWC = {0, 2, 3, 1};
+  private static final Map<String, String> ELEMENTWISE = Map.ofEntries(
+      Map.entry("Add", "Add"), Map.entry("AddV2", "Add"), Map.entry("BiasAdd", "Add"), Map.entry("Sub", "Sub"),
+      Map.entry("Mul", "Mul"), Map.entry("RealDiv", "Div"), Map.entry("Maximum", "Max"),
+      Map.entry("Minimum", "Min"), Map.entry("AddN", "Sum"), Map.entry("Neg", "Neg"), Map.entry("Relu", "Relu"),
+      Map.entry("Sigmoid", "Sigmoid"), Map.entry("Tanh", "Tanh"), Map.entry("Elu", "Elu"),
+      Map.entry("Identity", "Identity"), Map.entry("Exp", "Exp"), Map.entry("Sqrt", "Sqrt"));
+
+  private final Path json;
+  private final OnnxModel onnx;
+  private final Map<String, NodeDef> consts = new HashMap<>();
+  private final Set<String> emittedConsts = new HashSet<>();
+  /** TensorFlow tensor names that are graph inputs, by the ONNX name they have there. */
+  private final Map<String, String> renamed = new HashMap<>();
+
+  private OnnxConverter(Path json) {
+    this.json = json;
+    this.onnx = new OnnxModel(json.getFileName().toString());
+  }
+
+  /** The ONNX model for {@code graph}, the rewritten graph of {@code source}. */
+  static OnnxModel convert(TfjsModel source, GraphDef graph) throws ModelFormatException {
+    return new OnnxConverter(source.json()).run(source, graph);
+  }
+
+  private OnnxModel run(TfjsModel source, GraphDef graph) throws ModelFormatException {
+    for (NodeDef node : graph.getNodeList()) {
+      if (node.getOp().equals("Const")) {
+        consts.put(node.getName(), node);
+      }
+    }
+    for (TfjsModel.Endpoint in : source.inputs()) {
+      renamed.put(value(in.tensor()), in.name());
+      long[] dims = in.shape().getUnknownRank() ? new long[] {-1, -1, -1, -1}
+          : in.shape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+      onnx.input(in.name(), elementType(in.dtype(), in.name()), dims);
+    }
+    for (NodeDef node : topological(graph)) {
+      convert(node);
+    }
+    for (TfjsModel.Endpoint out : source.outputs()) {
+      onnx.node("Identity", out.name() + "/output", List.of(input(out.tensor())), List.of(out.name()));
+      onnx.output(out.name(), elementType(out.dtype(), out.name()));
+    }
+    return onnx;
+  }
+
+  private void convert(NodeDef node) throws ModelFormatException {
+    String op = node.getOp();
+    String out = node.getName() + ":0";
+    List<String> data = node.getInputList().stream().filter(s -> !s.startsWith("^")).toList();
+    switch (op) {
+      case "Const", "Placeholder", "NoOp" -> { }
+      case "Relu6" -> {
+        constant(node.getName() + "/_zero", 0f);
+        constant(node.getName() + "/_six", 6f);
+        onnx.node("Clip", node.getName(), List.of(input(data.get(0)), node.getName() + "/_zero",
+            node.getName() + "/_six"), List.of(out));
+      }
+      case "LeakyRelu" -> onnx.node("LeakyRelu", node.getName(), List.of(input(data.get(0))), List.of(out),
+          OnnxModel.Attr.of("alpha", node.getAttrOrDefault("alpha", AttrValue.newBuilder().setF(0.2f).build())
+              .getF()));
+      case "Conv2D" -> conv(node, data, false);
+      case "DepthwiseConv2dNative" -> conv(node, data, true);
+      case "Conv2DBackpropInput" -> transposedConv(node, data);
+      case "AvgPool", "MaxPool" -> pool(node, data);
+      case "Pad" -> {
+        long[] paddings = ints(node, data.get(1));
+        long[] pads = new long[paddings.length];
+        int rank = paddings.length / 2;
+        for (int i = 0; i < rank; i++) {
+          pads[i] = paddings[2 * i];
+          pads[rank + i] = paddings[2 * i + 1];
+        }
+        String name = node.getName() + "/_pads";
+        onnx.int64Initializer(name, new long[] {pads.length}, pads);
+        onnx.node("Pad", node.getName(), List.of(input(data.get(0)), name), List.of(out));
+      }
+      case "ResizeBilinear" -> {
+        // Resize wants all four output sizes: batch and channels come from the input's shape at run time (ONNX
+        // Runtime folds them to constants when the input shape is known), height and width from the constant.
+        String name = node.getName();
+        long[] size = ints(node, data.get(1));
+        onnx.int64Initializer(name + "/_hw", new long[] {2}, size);
+        onnx.int64Initializer(name + "/_n", new long[] {1}, new long[] {0});
+        onnx.int64Initializer(name + "/_c", new long[] {1}, new long[] {3});
+        String x = input(data.get(0));
+        onnx.node("Shape", name + "/_shape", List.of(x), List.of(name + "/_shape"));
+        onnx.node("Gather", name + "/_batch", List.of(name + "/_shape", name + "/_n"), List.of(name + "/_batch"));
+        onnx.node("Gather", name + "/_channels", List.of(name + "/_shape", name + "/_c"),
+            List.of(name + "/_channels"));
+        onnx.node("Concat", name + "/_sizes", List.of(name + "/_batch", name + "/_hw", name + "/_channels"),
+            List.of(name + "/_sizes"), OnnxModel.Attr.of("axis", 0L));
+        boolean alignCorners = node.getAttrOrDefault("align_corners", AttrValue.getDefaultInstance()).getB();
+        boolean halfPixel = node.getAttrOrDefault("half_pixel_centers", AttrValue.getDefaultInstance()).getB();
+        onnx.node("Resize", name, List.of(x, "", "", name + "/_sizes"), List.of(out),
+            OnnxModel.Attr.of("mode", "linear"), OnnxModel.Attr.of("coordinate_transformation_mode",
+                alignCorners ? "align_corners" : halfPixel ? "half_pixel" : "asymmetric"));
+      }
+      case "Reshape" -> {
+        long[] shape = ints(node, data.get(1));
+        String name = node.getName() + "/_shape";
+        onnx.int64Initializer(name, new long[] {shape.length}, shape);
+        onnx.node("Reshape", node.getName(), List.of(input(data.get(0)), name), List.of(out));
+      }
+      case "ConcatV2" -> {
+        long axis = ints(node, data.get(data.size() - 1))[0];
+        onnx.node("Concat", node.getName(), data.subList(0, data.size() - 1).stream().map(this::input)
+            .toList(), List.of(out), OnnxModel.Attr.of("axis", axis));
+      }
+      case "MatMul" -> {
+        String a = maybeTranspose(node, data.get(0), "transpose_a", "/_a");
+        String b = maybeTranspose(node, data.get(1), "transpose_b", "/_b");
+        onnx.node("MatMul", node.getName(), List.of(a, b), List.of(out));
+      }
+      default -> {
+        String onnxOp = ELEMENTWISE.get(op);
+        if (onnxOp == null) {
+          throw new ModelFormatException(json, "op '" + op + "' (node '" + node.getName()
+              + "') has no ONNX conversion; use --engine tensorflow for this model");
+        }
+        onnx.node(onnxOp, node.getName(), data.stream().map(this::input).toList(), List.of(out));
+      }
+    }
+  }
+
+  /** Conv2D ([kh, kw, in, out] filter) or depthwise ([kh, kw, in, multiplier]) as an NCHW Conv between transposes. */
+  private void conv(NodeDef node, List<String> data, boolean depthwise) throws ModelFormatException {
+    checkNhwc(node);
+    NodeDef filter = constNode(node, data.get(1));
+    long[] d = dims(filter);
+    float[] w = floats(filter);
+    int kh = (int) d[0];
+    int kw = (int) d[1];
+    int in = (int) d[2];
+    int outer = (int) d[3];
+    // ONNX weights are [M, C / group, kh, kw]; a depthwise filter's output channel is input * multiplier + m.
+    float[] t = new float[w.length];
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        for (int c = 0; c < in; c++) {
+          for (int m = 0; m < outer; m++) {
+            float v = w[((y * kw + x) * in + c) * outer + m];
+            if (depthwise) {
+              t[(((c * outer + m) * kh) + y) * kw + x] = v;
+            } else {
+              t[((m * in + c) * kh + y) * kw + x] = v;
+            }
+          }
+        }
+      }
+    }
+    String weights = node.getName() + "/_weights";
+    onnx.floatInitializer(weights, depthwise ? new long[] {(long) in * outer, 1, kh, kw}
+        : new long[] {outer, in, kh, kw}, t);
+    String nchw = toNchw(node, input(data.get(0)));
+    String result = node.getName() + "/_nchw";
+    onnx.node("Conv", node.getName(), List.of(nchw, weights), List.of(result), withPadding(node,
+        OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", spatial(node, "strides")),
+        OnnxModel.Attr.ints("dilations", spatial(node, "dilations")),
+        OnnxModel.Attr.of("group", depthwise ? in : 1)));
+    toNhwc(node, result);
+  }
+
+  /**
+   * Conv2DBackpropInput(input_sizes, filter [kh, kw, out, in], x) as ConvTranspose. TensorFlow crops the full
+   * transposed convolution to {@code input_sizes}, taking the floor half of the excess from the top and left, as
+   * its forward convolution pads; the pads here say the same explicitly (ONNX's SAME modes for ConvTranspose have
+   * differed between versions).
+   */
+  private void transposedConv(NodeDef node, List<String> data) throws ModelFormatException {
+    checkNhwc(node);
+    long[] sizes = ints(node, data.get(0));
+    NodeDef filter = constNode(node, data.get(1));
+    long[] d = dims(filter);
+    float[] w = floats(filter);
+    int kh = (int) d[0];
+    int kw = (int) d[1];
+    int outC = (int) d[2];
+    int inC = (int) d[3];
+    float[] t = new float[w.length]; // [in, out, kh, kw]
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        for (int o = 0; o < outC; o++) {
+          for (int c = 0; c < inC; c++) {
+            t[((c * outC + o) * kh + y) * kw + x] = w[((y * kw + x) * outC + o) * inC + c];
+          }
+        }
+      }
+    }
+    String weights = node.getName() + "/_weights";
+    onnx.floatInitializer(weights, new long[] {inC, outC, kh, kw}, t);
+    long[] strides = spatial(node, "strides");
+    boolean same = padding(node).equals("SAME");
+    long[] k = {kh, kw};
+    long[] pads = new long[4];
+    long[] outputPadding = new long[2];
+    for (int i = 0; i < 2; i++) {
+      long out = sizes[1 + i];
+      long s = strides[i];
+      long in = same ? (out + s - 1) / s : (out - k[i]) / s + 1;
+      long total = s * (in - 1) + k[i] - out;
+      if (total >= 0) {
+        pads[i] = same ? total / 2 : 0;
+        pads[2 + i] = total - pads[i];
+      } else {
+        outputPadding[i] = -total;
+      }
+    }
+    String nchw = toNchw(node, input(data.get(2)));
+    String result = node.getName() + "/_nchw";
+    onnx.node("ConvTranspose", node.getName(), List.of(nchw, weights), List.of(result),
+        OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", strides),
+        OnnxModel.Attr.ints("dilations", spatial(node, "dilations")), OnnxModel.Attr.ints("pads", pads),
+        OnnxModel.Attr.ints("output_padding", outputPadding));
+    toNhwc(node, result);
+  }
+
+  private void pool(NodeDef node, List<String> data) throws ModelFormatException {
+    checkNhwc(node);
+    String nchw = toNchw(node, input(data.get(0)));
+    String result = node.getName() + "/_nchw";
+    // AvgPool: count_include_pad defaults to 0, like TensorFlow, which averages over the real pixels only.
+    onnx.node(node.getOp().equals("AvgPool") ? "AveragePool" : "MaxPool", node.getName(), List.of(nchw),
+        List.of(result), withPadding(node, OnnxModel.Attr.ints("kernel_shape", spatial(node, "ksize")),
+            OnnxModel.Attr.ints("strides", spatial(node, "strides"))));
+    toNhwc(node, result);
+  }
+
+  /** TensorFlow's SAME puts the odd pixel of padding at the end, as ONNX's SAME_UPPER does. */
+  private OnnxModel.Attr[] withPadding(NodeDef node, OnnxModel.Attr... attrs) throws ModelFormatException {
+    OnnxModel.Attr[] all = java.util.Arrays.copyOf(attrs, attrs.length + 1);
+    String padding = padding(node);
+    switch (padding) {
+      case "SAME" -> all[attrs.length] = OnnxModel.Attr.of("auto_pad", "SAME_UPPER");
+      case "VALID" -> all[attrs.length] = OnnxModel.Attr.of("auto_pad", "VALID");
+      case "EXPLICIT" -> {
+        List<Long> p = node.getAttrOrThrow("explicit_paddings").getList().getIList();
+        all[attrs.length] = OnnxModel.Attr.ints("pads", p.get(2), p.get(4), p.get(3), p.get(5));
+      }
+      default -> throw new ModelFormatException(json, node.getOp() + " node '" + node.getName()
+          + "' has padding '" + padding + "'");
+    }
+    return all;
+  }
+
+  private String toNchw(NodeDef node, String nhwc) {
+    String name = node.getName() + "/_to_nchw";
+    onnx.node("Transpose", name, List.of(nhwc), List.of(name), OnnxModel.Attr.ints("perm", TO_NCHW));
+    return name;
+  }
+
+  private void toNhwc(NodeDef node, String nchw) {
+    onnx.node("Transpose", node.getName() + "/_to_nhwc", List.of(nchw), List.of(node.getName() + ":0"),
+        OnnxModel.Attr.ints("perm", TO_NHWC));
+  }
+
+  private String maybeTranspose(NodeDef node, String tensor, String attr, String suffix) {
+    String in = input(tensor);
+    if (!node.getAttrOrDefault(attr, AttrValue.getDefaultInstance()).getB()) {
+      return in;
+    }
+    String name = node.getName() + suffix;
+    onnx.node("Transpose", name, List.of(in), List.of(name), OnnxModel.Attr.ints("perm", 1, 0));
+    return name;
+  }
+
+  /** An op's input: a Const becomes an initializer the first time an op reads it as a tensor. */
+  private String input(String tensor) {
+    String node = TfjsModel.nodeName(tensor);
+    NodeDef c = consts.get(node);
+    String v = value(tensor);
+    if (c != null && emittedConsts.add(node)) {
+      long[] dims = dims(c);
+      switch (c.getAttrOrThrow("value").getTensor().getDtype()) {
+        case DT_INT32 -> onnx.int32Initializer(v, dims, java.util.Arrays.stream(values(c)).mapToInt(x -> (int) x)
+            .toArray());
+        case DT_INT64 -> onnx.int64Initializer(v, dims, values(c));
+        default -> onnx.floatInitializer(v, dims, floats(c));
+      }
+    }
+    return renamed.getOrDefault(v, v);
+  }
+
+  private void constant(String name, float value) {
+    onnx.floatInitializer(name, new long[0], new float[] {value});
+  }
+
+  /** The ONNX value of a TensorFlow input string: {@code node}, {@code node:0} and {@code node:1} as written. */
+  private static String value(String tensor) {
+    return tensor.contains(":") ? tensor : tensor + ":0";
+  }
+
+  private void checkNhwc(NodeDef node) throws ModelFormatException {
+    AttrValue format = node.getAttrOrDefault("data_format", null);
+    if (format != null && !format.getS().toStringUtf8().equals("NHWC")) {
+      throw new ModelFormatException(json, node.getOp() + " node '" + node.getName() + "' has data_format "
+          + format.getS().toStringUtf8() + "; only NHWC converts to ONNX");
+    }
+  }
+
+  private static String padding(NodeDef node) {
+    return node.getAttrOrDefault("padding", AttrValue.newBuilder().setS(ByteString.copyFromUtf8("VALID")).build())
+        .getS().toStringUtf8();
+  }
+
+  /** Elements 1 and 2 of an NHWC attribute list (strides, ksize, dilations); 1, 1 when absent. */
+  private static long[] spatial(NodeDef node, String attr) {
+    AttrValue v = node.getAttrOrDefault(attr, null);
+    if (v == null || v.getList().getICount() != 4) {
+      return new long[] {1, 1};
+    }
+    return new long[] {v.getList().getI(1), v.getList().getI(2)};
+  }
+
+  private NodeDef constNode(NodeDef user, String tensor) throws ModelFormatException {
+    NodeDef c = consts.get(TfjsModel.nodeName(tensor));
+    if (c == null) {
+      throw new ModelFormatException(json, user.getOp() + " node '" + user.getName() + "' reads '" + tensor
+          + "', which is not a constant; only constant filters, sizes and paddings convert to ONNX");
+    }
+    return c;
+  }
+
+  private long[] ints(NodeDef user, String tensor) throws ModelFormatException {
+    return values(constNode(user, tensor));
+  }
+
+  private static long[] dims(NodeDef c) {
+    return c.getAttrOrThrow("value").getTensor().getTensorShape().getDimList().stream()
+        .mapToLong(TensorShapeProto.Dim::getSize).toArray();
+  }
+
+  private static int count(long[] dims) {
+    long n = 1;
+    for (long d : dims) {
+      n *= d;
+    }
+    return Math.toIntExact(n);
+  }
+
+  /** A float constant's values, whether stored as bytes or as a (possibly single, broadcast) value list. */
+  private static float[] floats(NodeDef c) {
+    TensorProto t = c.getAttrOrThrow("value").getTensor();
+    float[] out = new float[count(dims(c))];
+    if (!t.getTensorContent().isEmpty()) {
+      t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+      return out;
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.getFloatVal(Math.min(i, t.getFloatValCount() - 1));
+    }
+    return out;
+  }
+
+  /** An integer constant's values (int32 or int64, bytes or value list). */
+  private static long[] values(NodeDef c) {
+    TensorProto t = c.getAttrOrThrow("value").getTensor();
+    long[] out = new long[count(dims(c))];
+    boolean int64 = t.getDtype() == DataType.DT_INT64;
+    if (!t.getTensorContent().isEmpty()) {
+      var bytes = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = int64 ? bytes.getLong() : bytes.getInt();
+      }
+      return out;
+    }
+    int n = int64 ? t.getInt64ValCount() : t.getIntValCount();
+    for (int i = 0; i < out.length; i++) {
+      int j = Math.min(i, n - 1);
+      out[i] = int64 ? t.getInt64Val(j) : t.getIntVal(j);
+    }
+    return out;
+  }
+
+  private int elementType(DataType dtype, String name) throws ModelFormatException {
+    return switch (dtype) {
+      case DT_FLOAT -> OnnxModel.FLOAT;
+      case DT_INT32 -> OnnxModel.INT32;
+      case DT_INT64 -> OnnxModel.INT64;
+      default -> throw new ModelFormatException(json, "endpoint '" + name + "' has type " + dtype
+          + ", which does not convert to ONNX");
+    };
+  }
+
+  /** The nodes in an order where every node comes after its inputs, as ONNX requires (TF.js does not). */
+  private List<NodeDef> topological(GraphDef graph) throws ModelFormatException {
+    Map<String, NodeDef> byName = new HashMap<>();
+    graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
+    List<NodeDef> order = new java.util.ArrayList<>();
+    Set<String> done = new HashSet<>();
+    Set<String> visiting = new HashSet<>();
+    for (NodeDef root : graph.getNodeList()) {
+      java.util.ArrayDeque<NodeDef> stack = new java.util.ArrayDeque<>();
+      if (!done.contains(root.getName())) {
+        stack.push(root);
+      }
+      while (!stack.isEmpty()) {
+        NodeDef n = stack.peek();
+        if (done.contains(n.getName())) {
+          stack.pop();
+          continue;
+        }
+        visiting.add(n.getName());
+        boolean ready = true;
+        for (String in : n.getInputList()) {
+          NodeDef dep = byName.get(TfjsModel.nodeName(in));
+          if (dep == null) {
+            throw new ModelFormatException(json, "node '" + n.getName() + "' reads '" + in + "', which is not in "
+                + "the graph");
+          }
+          if (!done.contains(dep.getName())) {
+            if (visiting.contains(dep.getName())) {
+              throw new ModelFormatException(json, "the graph has a cycle through '" + dep.getName() + "'");
+            }
+            stack.push(dep);
+            ready = false;
+          }
+        }
+        if (ready) {
+          stack.pop();
+          visiting.remove(n.getName());
+          done.add(n.getName());
+          order.add(n);
+        }
+      }
+    }
+    return order;
+  }
+}

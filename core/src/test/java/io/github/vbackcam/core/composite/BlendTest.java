@@ -1,0 +1,91 @@
+package io.github.vbackcam.core.composite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.junit.jupiter.api.Test;
+
+class BlendTest {
+
+  @Test
+  void everyPixelIsTheRoundedWeightedMeanWhateverTheRunsOfTheMask() {
+    Random random = new Random(7);
+    int rows = 37;
+    int cols = 101; // not a multiple of 8: the tail of each row is read byte by byte
+    try (Mat fg = noise(rows, cols, 3, random); Mat bg = noise(rows, cols, 3, random);
+         Mat alpha = new Mat(rows, cols, opencv_core.CV_8UC1); Mat original = fg.clone()) {
+      try (UByteIndexer a = alpha.createIndexer()) {
+        for (int y = 0; y < rows; y++) {
+          for (int x = 0; x < cols; x++) {
+            // runs of background and person of varied lengths, with soft edges between them
+            int phase = (x + 3 * y) % 40;
+            a.put(y, x, phase < 13 ? 0 : phase < 15 ? random.nextInt(256) : phase < 35 ? 255 : random.nextInt(256));
+          }
+        }
+      }
+      new Blend().over(fg, bg, alpha);
+      assertBlended(fg, original, bg, alpha);
+    }
+  }
+
+  @Test
+  void regionsOfLargerImagesBlendRowByRow() {
+    Random random = new Random(11);
+    try (Mat bigFg = noise(40, 60, 3, random); Mat bigBg = noise(40, 60, 3, random);
+         Mat bigAlpha = noise(40, 60, 1, random); Rect roi = new Rect(5, 3, 33, 20);
+         Mat fg = new Mat(bigFg, roi); Mat bg = new Mat(bigBg, roi); Mat alpha = new Mat(bigAlpha, roi);
+         Mat original = fg.clone(); Mat outsideBefore = bigFg.clone()) {
+      assertTrue(!fg.isContinuous(), "the test needs a region with gaps between rows");
+      new Blend().over(fg, bg, alpha);
+      assertBlended(fg, original, bg, alpha);
+      try (UByteIndexer now = bigFg.createIndexer(); UByteIndexer before = outsideBefore.createIndexer()) {
+        assertEquals(before.get(0, 0, 0), now.get(0, 0, 0), "pixels outside the region are untouched");
+        assertEquals(before.get(39, 59, 2), now.get(39, 59, 2), "pixels outside the region are untouched");
+      }
+    }
+  }
+
+  @Test
+  void mismatchedSizesAreRefusedWithTheirShapes() {
+    try (Mat fg = new Mat(4, 4, opencv_core.CV_8UC3); Mat bg = new Mat(4, 5, opencv_core.CV_8UC3);
+         Mat alpha = new Mat(4, 4, opencv_core.CV_8UC1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Blend().over(fg, bg, alpha));
+      assertTrue(e.getMessage().contains("5x4"), e.getMessage());
+    }
+  }
+
+  private static void assertBlended(Mat out, Mat fg, Mat bg, Mat alpha) {
+    try (UByteIndexer o = out.createIndexer(); UByteIndexer f = fg.createIndexer(); UByteIndexer b = bg.createIndexer();
+         UByteIndexer a = alpha.createIndexer()) {
+      for (int y = 0; y < out.rows(); y++) {
+        for (int x = 0; x < out.cols(); x++) {
+          int w = a.get(y, x);
+          for (int c = 0; c < 3; c++) {
+            int expected = (int) Math.round((f.get(y, x, c) * w + b.get(y, x, c) * (255.0 - w)) / 255);
+            assertEquals(expected, o.get(y, x, c), 0, "pixel " + x + "," + y + " channel " + c + " alpha " + w);
+          }
+        }
+      }
+    }
+  }
+
+  private static Mat noise(int rows, int cols, int channels, Random random) {
+    Mat m = new Mat(rows, cols, opencv_core.CV_8UC(channels));
+    try (UByteIndexer i = m.createIndexer()) {
+      for (int y = 0; y < rows; y++) {
+        for (int x = 0; x < cols; x++) {
+          for (int c = 0; c < channels; c++) {
+            i.put(y, x, c, random.nextInt(256));
+          }
+        }
+      }
+    }
+    return m;
+  }
+}
