@@ -70,7 +70,6 @@ final class Picture implements AutoCloseable {
     bgr.close();
     if (alpha != null) {
       alpha.close();
-      blend.close();
     }
     scaled.close();
     scaledAlpha.close();
