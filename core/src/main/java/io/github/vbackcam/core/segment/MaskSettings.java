@@ -8,7 +8,8 @@ import io.github.vbackcam.core.BadValue;
  * @param threshold probability at which a pixel counts as half person (0..1)
  * @param softness half-width of the ramp around the threshold; 0 gives a hard cut (0..0.5)
  * @param featherPx Gaussian blur of the mask edge, in output pixels (0: none; at most 50)
- * @param smoothing weight of the previous frame's probability (0: none, for still images; below 1)
+ * @param smoothing weight of the previous frame's probability 33.3 ms (one 30 fps frame) earlier; it decays with
+ *     media time (0: none, for still images; below 1)
  */
 public record MaskSettings(double threshold, double softness, double featherPx, double smoothing) {
 

@@ -29,7 +29,7 @@ public final class SegmentStage implements Stage {
   public Frame apply(Frame in) throws Exception {
     Mat probability = segmenter.segment(in);
     long start = System.nanoTime();
-    refiner.refine(probability, (double) probability.cols() / in.width());
+    refiner.refine(probability, (double) probability.cols() / in.width(), in.ptsMicros());
     Segmenter.upscale(probability, in.maskForWriting());
     in.addStepNanos(Step.POSTPROCESS, System.nanoTime() - start);
     return in;
