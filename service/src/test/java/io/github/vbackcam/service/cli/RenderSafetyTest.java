@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +25,35 @@ class RenderSafetyTest {
 
   @TempDir
   Path dir;
+
+  /**
+   * The clip played eight times over (80 s, 1920 frames): a render of the 10 s clip alone can end (ONNX Runtime
+   * renders it in about 3 s) before a loaded machine's SIGINT arrives, and the Ctrl-C tests would race the end.
+   */
+  private static Path longClip;
+
+  @BeforeAll
+  static void makeTheLongClip(@TempDir Path shared) throws IOException {
+    longClip = shared.resolve("long.mkv");
+    try (FFmpegFrameGrabber in = new FFmpegFrameGrabber(
+        Cli.shared("data/videos/tears_of_steel_excerpt_640x360_24fps.mp4").toFile())) {
+      in.start();
+      try (FFmpegFrameRecorder out = new FFmpegFrameRecorder(longClip.toFile(), in.getImageWidth(),
+          in.getImageHeight())) {
+        out.setFormat("matroska");
+        out.setVideoCodecName("mpeg4");
+        out.setVideoQuality(5);
+        out.setFrameRate(in.getFrameRate());
+        out.start();
+        for (int pass = 0; pass < 8; pass++) {
+          in.setFrameNumber(0);
+          for (Frame f; (f = in.grabImage()) != null; ) {
+            out.record(f);
+          }
+        }
+      }
+    }
+  }
 
   private Path copyOfTheClip(String name) throws IOException {
     Path clip = dir.resolve(name);
@@ -99,7 +132,7 @@ class RenderSafetyTest {
     Path log = dir.resolve("render.log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.github.vbackcam.service.Main", "render", "-i",
-        Cli.shared("data/videos/tears_of_steel_excerpt_640x360_24fps.mp4").toString(), "--blur", "10", "-o", out.toString()));
+        longClip.toString(), "--blur", "10", "-o", out.toString()));
     if (keepPartial) {
       cmd.add("--keep-partial");
     }
