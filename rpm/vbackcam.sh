@@ -53,7 +53,8 @@ if [ -d "$natives" ]; then
     # libraries in the same folder. JavaCPP still copies OpenBLAS once under a second name into its cache (37 MB):
     # its preset renames that library at load time and has no switch to skip it.
     opts+=(-DTENSORFLOW_LIBRARY_PATH="$natives" -Djava.library.path="$natives"
-        -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Djna.boot.library.path="$natives")
+        -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Djna.boot.library.path="$natives"
+        -Donnxruntime.native.path="$natives")
     # What 0.1.0 unpacked into the home (1.1 GB of TensorFlow, JavaCPP and JNA libraries) is no longer read.
     rm -rf "${cache}/djl" "${cache}/jna" "${cache}"/javacpp/*.jar
 fi
