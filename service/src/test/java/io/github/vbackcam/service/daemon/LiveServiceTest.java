@@ -74,7 +74,9 @@ class LiveServiceTest {
     assertEquals("s \"selfie\"", live.property("Model"));
     assertEquals("s \"" + live.output + "\"", live.property("OutputDevice"));
     String log = Files.readString(live.log);
-    assertTrue(log.contains("no PipeWire camera node: no PipeWire daemon at " + live.dir.resolve("pipewire-0")), log);
+    // No daemon in the test's private runtime dir, or (in a root without PipeWire) no libpipewire at all.
+    assertTrue(log.contains("no PipeWire camera node: no PipeWire daemon at " + live.dir.resolve("pipewire-0"))
+        || log.contains("no PipeWire camera node: PipeWire's library "), log);
     assertTrue(live.property("CameraDevice").contains("davis2016_lucia"), live.property("CameraDevice"));
     List<String> bundled;
     try (var files = Files.list(Path.of("../backgrounds"))) {
