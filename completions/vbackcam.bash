@@ -29,6 +29,11 @@ _vbackcam_ctl()
     esac
 }
 
+_vbackcam_engines()
+{
+    mapfile -t COMPREPLY < <(compgen -W 'auto onnxruntime tensorflow' -- "$cur")
+}
+
 _vbackcam()
 {
     local cur prev words cword
@@ -50,9 +55,10 @@ _vbackcam()
             case $prev in
                 --camera | --output | --config | --stats) _filedir ;;
                 --model) mapfile -t COMPREPLY < <(compgen -W 'selfie meet rvm bodypix' -- "$cur") ;;
+                --engine) _vbackcam_engines ;;
                 --size) ;;
-                *) mapfile -t COMPREPLY < <(compgen -W '--camera --output --config --size --model --stats --help' \
-                       -- "$cur") ;;
+                *) mapfile -t COMPREPLY < <(compgen -W '--camera --output --config --size --model --engine --stats \
+                       --help' -- "$cur") ;;
             esac
             ;;
         doctor)
@@ -62,7 +68,11 @@ _vbackcam()
             esac
             ;;
         render | segment | bench)
-            _filedir
+            if [[ $prev == --engine ]]; then
+                _vbackcam_engines
+            else
+                _filedir
+            fi
             ;;
     esac
 }

@@ -48,6 +48,12 @@ opts=(--enable-native-access=ALL-UNNAMED)
 [ "$(feature "$java")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
 # No /tmp/hsperfdata_$USER: nothing here reads the JVM's performance counters.
 opts+=(-XX:-UsePerfData)
+# The service's heap, capped (the JVM's default is a quarter of the RAM). Measured on `vbackcam run` at 1280x720,
+# selfie, a 1080p H.264 video background, 45 s: 55 MB of heap in use (80 MB committed) with ONNX Runtime and 45 MB
+# with TensorFlow; it ran as well under -Xmx128m. Frames, models and decoders live in native memory, which the
+# unit's MemoryHigh=/MemoryMax= bound. 256 MB leaves 4x margin. render, segment and bench keep the default: an image
+# of up to 64 megapixels is held in Java arrays at its own size there. A later -Xmx in VBACKCAM_JAVA_OPTS wins.
+[ "${1:-}" = run ] && opts+=(-Xmx256m)
 if [ -d "$natives" ]; then
     # DJL loads TensorFlow from TENSORFLOW_LIBRARY_PATH; JavaCPP (FFmpeg, OpenCV, OpenBLAS) and JNA find their
     # libraries in the same folder. JavaCPP still copies OpenBLAS once under a second name into its cache (37 MB):

@@ -1,5 +1,6 @@
 package io.github.vbackcam.core;
 
+import io.github.vbackcam.core.composite.Background;
 import io.github.vbackcam.core.composite.CompositeStage;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
@@ -7,6 +8,7 @@ import io.github.vbackcam.core.segment.SegmentStage;
 import io.github.vbackcam.core.segment.Segmenter;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The effect, as stages: the one place that knows what happens to a frame between source and sink, used alike by
@@ -59,9 +61,17 @@ public final class EffectChain implements AutoCloseable {
 
   /** Opens the effect's background now (a bad file throws here) and uses it from the next frame. */
   public void useEffect(Effect effect) throws IOException {
+    useEffect(effect, effect instanceof Effect.None ? null : effect.open());
+  }
+
+  /**
+   * Uses {@code background}, opened from {@code effect} by the caller (owned from now on; {@code null} for
+   * {@link Effect.None}), from the next frame: the caller can open a slow file without holding its own locks.
+   */
+  public void useEffect(Effect effect, Background background) {
     boolean none = effect instanceof Effect.None;
     if (!none) {
-      composite.replace(new CompositeStage(effect.open(), effect.hologram()));
+      composite.replace(new CompositeStage(Objects.requireNonNull(background, "background"), effect.hologram()));
       if (segment.passthrough()) {
         reset(); // the segmenter has not seen the frames that passed while the effect was off
       }

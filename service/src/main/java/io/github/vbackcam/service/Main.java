@@ -1,6 +1,7 @@
 package io.github.vbackcam.service;
 
 import io.github.vbackcam.service.cli.BenchCommand;
+import io.github.vbackcam.service.cli.HomePath;
 import io.github.vbackcam.service.cli.ModelsCommand;
 import io.github.vbackcam.service.cli.RenderCommand;
 import io.github.vbackcam.service.cli.SegmentCommand;
@@ -10,6 +11,7 @@ import io.github.vbackcam.service.doctor.DoctorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +39,22 @@ public final class Main implements Runnable {
   /** As {@link #run(String...)}, with picocli's output and error text going to the given writers. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     System.setProperty("ai.djl.offline", "true");
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::report);
     return cli.execute(args);
+  }
+
+  /**
+   * The command tree, with every {@link Path} option read through {@link HomePath}: {@code --background=~/x.png}
+   * and {@code --json=~/r.json} reach us with the {@code ~} unexpanded, since the shell expands it only at the start
+   * of a word.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.registerConverter(Path.class, new HomePath());
+    return cli;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.github.vbackcam.core.EffectChain;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.composite.Background;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.Segmenter;
@@ -98,11 +99,15 @@ public final class LiveEngine implements AutoCloseable {
     supervisor.start();
   }
 
-  /** Opens {@code next} and uses it from the next frame; a bad file throws and the current effect stays. */
+  /**
+   * Opens {@code next} and uses it from the next frame; a bad file throws and the current effect stays. The file is
+   * opened before taking the lock, which {@link #status} needs: a slow one must not hold up property reads.
+   */
   public void setEffect(Effect next) throws IOException {
     Objects.requireNonNull(next, "next");
+    Background opened = next instanceof Effect.None ? null : next.open();
     synchronized (lock) {
-      chain.useEffect(next);
+      chain.useEffect(next, opened);
       effect = next;
     }
     LOG.info(next instanceof Effect.None ? "effect off: frames pass through" : "effect: {}", next);

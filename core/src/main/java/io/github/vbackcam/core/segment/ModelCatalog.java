@@ -49,6 +49,7 @@ public final class ModelCatalog implements SegmenterFactory {
   private final ComputeDevice device;
   private final SessionOptions session;
   private final EngineChoice engine;
+  private final SharedSegmenters loaded = new SharedSegmenters();
 
   /** A catalog on the engine {@code auto} chooses for {@code device}. */
   public ModelCatalog(List<Path> installDirs, ComputeDevice device, SessionOptions session) {
@@ -125,12 +126,27 @@ public final class ModelCatalog implements SegmenterFactory {
     return path;
   }
 
-  /** Opens a segmenter for the model; fails with a message naming the model if it is not a supported kind. */
+  /**
+   * Opens a segmenter for the model; fails with a message naming the model if it is not a supported kind. A model
+   * in use or put down recently with the same name, content and engine is reused, not loaded again (see
+   * {@link SharedSegmenters} for why).
+   */
   @Override
   public Segmenter open(String spec) throws IOException {
     Path json = locate(spec);
-    TfjsModel topology = TfjsModel.readTopology(json);
     String name = spec == null || spec.isBlank() ? DEFAULT : spec;
+    SharedSegmenters.Key key = new SharedSegmenters.Key(name, TfjsModel.read(json).contentHash(),
+        engine.engine().name());
+    Segmenter reused = loaded.reuse(key);
+    if (reused != null) {
+      LOG.info("{}: reusing the loaded model", reused.describe());
+      return reused;
+    }
+    return loaded.add(key, load(json, name));
+  }
+
+  private Segmenter load(Path json, String name) throws IOException {
+    TfjsModel topology = TfjsModel.readTopology(json);
     boolean rvm = topology.inputNames().contains("src") && topology.inputNames().contains("r1i");
     GraphModel model = load(json, rvm);
     String on = " on " + model.engine().userName();

@@ -21,6 +21,13 @@ import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.segment.Segmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +41,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The live engine with fakes on every side: a blue camera that counts opens and closes, a segmenter that finds no
@@ -205,6 +213,40 @@ class LiveEngineTest {
     engine.setEffect(new Effect.Color(0x00ff00, false));
     await("green", () -> sink.last().equals("green"));
     assertEquals(opens, camera.opens.get(), "the camera was reopened for a background change");
+  }
+
+  /**
+   * A background file that takes its time (here a FIFO: opening it blocks until a writer comes) must not hold up
+   * status(), which every D-Bus property read calls; the old effect shows until the new one has opened.
+   */
+  @Test
+  void aSlowBackgroundDoesNotHoldUpStatus(@TempDir Path dir) throws Exception {
+    start(1);
+    Path fifo = dir.resolve("slow.png");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread setter = new Thread(() -> {
+      try {
+        engine.setEffect(new Effect.Image(fifo, false));
+      } catch (IOException | RuntimeException e) {
+        failure.set(e);
+      }
+    }, "slow-background");
+    setter.start();
+    Effect red = new Effect.Color(0xff0000, false);
+    try {
+      await("setEffect waiting in the background's open", () -> Arrays.stream(setter.getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("isAnimatedImage")));
+      LiveStatus during = CompletableFuture.supplyAsync(engine::status).get(2, TimeUnit.SECONDS);
+      assertEquals(red, during.effect());
+    } finally {
+      try (OutputStream writer = Files.newOutputStream(fifo)) {
+        // An empty write end: the open returns, and the file is then refused for not being a regular file.
+      }
+      setter.join(5000);
+    }
+    assertTrue(failure.get() instanceof IOException, String.valueOf(failure.get()));
+    assertEquals(red, engine.status().effect());
   }
 
   @Test

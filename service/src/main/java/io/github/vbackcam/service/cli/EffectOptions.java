@@ -19,7 +19,7 @@ public final class EffectOptions {
   Choice choice = new Choice();
 
   static final class Choice {
-    @Option(names = "--background", paramLabel = "FILE", converter = HomePath.class,
+    @Option(names = "--background", paramLabel = "FILE",
         description = "Background image (still, or animated GIF/APNG/WebP; transparent parts show the real scene)"
             + " or video (looped, in real time).")
     Path background;

@@ -14,11 +14,6 @@ final class Engines {
 
   private Engines() {}
 
-  /** The catalog on the engine {@code auto} picks. */
-  static ModelCatalog catalog() {
-    return catalog("auto");
-  }
-
   /**
    * The catalog on {@code engine} ({@link EngineChoice#CHOICES}), logging the choice and why in one line.
    *

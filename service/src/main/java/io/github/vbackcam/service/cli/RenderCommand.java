@@ -43,6 +43,10 @@ public final class RenderCommand implements Callable<Integer> {
           + " is left as it was).")
   boolean keepPartial;
 
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+      description = "Inference engine: auto, onnxruntime or tensorflow.")
+  String engine;
+
   @Mixin
   EffectOptions effect;
 
@@ -57,7 +61,7 @@ public final class RenderCommand implements Callable<Integer> {
     VideoSize outSize = size != null ? VideoSize.parse(size) : null;
     Render.Job job = new Render.Job(in, out, outSize, effect.effect(), effect.mask(still), effect.model, frames,
         false);
-    ModelCatalog catalog = Engines.catalog();
+    ModelCatalog catalog = Engines.catalog(engine);
     Progress progress = new Progress(System.err);
     LOG.info("Rendering {} with {} and model {} to {}", in, job.effect(), effect.model, out);
     Render render = new Render(job, catalog, progress);

@@ -38,11 +38,11 @@ public final class SegmentCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR", converter = HomePath.class,
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE_OR_DIR",
       description = "An image, or a directory of images.")
   Path input;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", converter = HomePath.class,
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
       description = "Where the masks go.")
   Path output;
 
@@ -51,13 +51,17 @@ public final class SegmentCommand implements Callable<Integer> {
       description = "${COMPLETION-CANDIDATES}, or the path of a TF.js model.json (default ${DEFAULT-VALUE}).")
   String model;
 
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",
+      description = "Inference engine: auto, onnxruntime or tensorflow.")
+  String engine;
+
   @Override
   public Integer call() throws Exception {
     List<Path> images = images(input);
     checkDistinctMasks(images);
     Files.createDirectories(output);
     long start = System.nanoTime();
-    try (Segmenter segmenter = Engines.catalog().open(model)) {
+    try (Segmenter segmenter = Engines.catalog(engine).open(model)) {
       int done = 0;
       for (Path image : images) {
         Path mask = output.resolve(maskName(image));

@@ -4,7 +4,9 @@ import io.github.vbackcam.core.BadValue;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.internal.FileTypes;
+import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.MaskSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +25,7 @@ public final class Settings {
 
   /** Every key, in the order the example file documents them. */
   public static final List<String> KEYS = List.of("camera", "camera-format", "camera-size", "camera-fps", "output",
-      "pipewire", "size", "mode", "background", "blur", "color", "hologram", "model", "threshold", "feather",
+      "pipewire", "size", "mode", "background", "blur", "color", "hologram", "model", "engine", "threshold", "feather",
       "smoothing", "placeholder-fps", "still-fps");
 
   /** The keys remembered across restarts in the state file. */
@@ -49,6 +51,7 @@ public final class Settings {
     values.put("color", "#00b140");
     values.put("hologram", "false");
     values.put("model", "selfie");
+    values.put("engine", "auto");
     values.put("threshold", "0.5");
     values.put("feather", "2");
     values.put("smoothing", "0.3");
@@ -88,6 +91,8 @@ public final class Settings {
       case "color" -> check(key, v, () -> Effects.check("color", v));
       case "hologram" -> check(key, v, () -> Effects.check(Effects.HOLOGRAM, v));
       case "model" -> requireNonEmpty(key, v);
+      // The device only changes the reason given, not which names are valid.
+      case "engine" -> check(key, v, () -> EngineChoice.decide(v, new ComputeDevice(ComputeDevice.Kind.CPU, "")));
       case "threshold" -> mask(key, v, MaskSettings::withThreshold);
       case "feather" -> mask(key, v, MaskSettings::withFeather);
       case "smoothing" -> mask(key, v, MaskSettings::withSmoothing);

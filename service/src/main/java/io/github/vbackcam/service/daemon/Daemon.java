@@ -4,6 +4,7 @@ import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.device.DeviceProbe;
 import io.github.vbackcam.core.live.LiveEngine;
+import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
@@ -70,13 +71,16 @@ public final class Daemon implements AutoCloseable {
       throw e;
     }
     ComputeDevice device = DeviceProbe.probe();
-    ModelCatalog catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session());
+    EngineChoice choice = EngineChoice.decide(settings.get("engine"), device);
+    LOG.info("Inference engine: {}", choice);
+    ModelCatalog catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session(), choice);
     ConfiguredCamera camera = new ConfiguredCamera(settings);
     Backends.Output output = Backends.output(Settings.expandHome(settings.get("output")), settings.yes("pipewire"),
         settings.size("size"), settings.number("camera-fps"));
     this.engine = new LiveEngine(camera, output.sink(), settings.size("size"), output.consumers(),
         Backends.segmenters(catalog), settings.mask(), settings.number("placeholder-fps"));
-    this.controls = new ServiceControls(settings, store, engine, camera, device.toString());
+    this.controls = new ServiceControls(settings, store, engine, camera, device.toString(),
+        choice.toString());
     this.stats = options.statsFile() == null ? null : new StatsFile(options.statsFile());
   }
 

@@ -44,6 +44,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "MODEL", description = "Segmentation model (default selfie).")
   String model;
 
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "Inference engine: auto, onnxruntime or tensorflow (default auto).")
+  String engine;
+
   @Option(names = "--stats", paramLabel = "FILE",
       description = "Write frame rate, latency (median, p99), drops and CPU time to FILE every second.")
   Path stats;
@@ -62,6 +66,7 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, "output", output);
     put(overrides, "size", size);
     put(overrides, "model", model);
+    put(overrides, "engine", engine);
     Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
     // SIGTERM (systemctl stop) and Ctrl-C end the service as a clean exit, status 0: the signal only wakes this
     // thread, which closes the service in order (no JVM shutdown racing the frames still in flight).

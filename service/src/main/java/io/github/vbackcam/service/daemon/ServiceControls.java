@@ -35,6 +35,7 @@ final class ServiceControls implements Controls, AutoCloseable {
   private final LiveEngine engine;
   private final ConfiguredCamera camera;
   private final String device;
+  private final String inference;
   private final Loader loader = new Loader();
 
   /** The largest image file read as a background (its pixels are limited separately, from the header). */
@@ -45,12 +46,13 @@ final class ServiceControls implements Controls, AutoCloseable {
   static final Duration MODEL_DEADLINE = Duration.ofSeconds(60);
 
   ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, ConfiguredCamera camera,
-                  String device) {
+                  String device, String inference) {
     this.settings = settings;
     this.store = store;
     this.engine = engine;
     this.camera = camera;
     this.device = device;
+    this.inference = inference;
   }
 
   @Override
@@ -295,6 +297,6 @@ final class ServiceControls implements Controls, AutoCloseable {
     } catch (IOException e) {
       LOG.debug("cannot list backgrounds", e);
     }
-    return new Status(Main.Version.version(), backgrounds, device, engine.status());
+    return new Status(Main.Version.version(), backgrounds, device, inference, engine.status());
   }
 }

@@ -182,6 +182,7 @@ public final class ControlObject implements Control1, Properties {
         .toArray(String[]::new));
     p.put("Model", s.model() == null ? "" : s.model());
     p.put("Device", status.device());
+    p.put("Engine", status.engine());
     p.put("State", s.state().label());
     p.put("StateDetail", s.detail());
     p.put("Fps", Math.round(s.fps() * 10) / 10.0);

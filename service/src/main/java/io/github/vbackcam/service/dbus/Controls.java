@@ -17,9 +17,10 @@ public interface Controls {
    * @param version the service's version
    * @param backgrounds the bundled backgrounds
    * @param device where inference runs and why
+   * @param engine the inference engine and why it was chosen
    * @param live the engine's state, effect, model and figures
    */
-  record Status(String version, List<Path> backgrounds, String device, LiveStatus live) {}
+  record Status(String version, List<Path> backgrounds, String device, String engine, LiveStatus live) {}
 
   /** The effect {@code kind} with its parameters as text (see {@code Effects}). */
   void setEffect(String kind, Map<String, String> options);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.composite.Effects;
+import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.ctl.CtlCommand;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ class CompletionsTest {
     assertEquals(List.of(models, models), listsWith(script, ModelCatalog.DEFAULT), "vbackcamctl model, --model");
     Set<String> commands = new CommandLine(new CtlCommand()).getSubcommands().keySet();
     assertEquals(List.of(commands), listsWith(script, "pause"), "vbackcamctl's commands");
+    Set<String> engines = Set.of(EngineChoice.CHOICES.split(", | or "));
+    assertEquals(List.of(engines), listsWith(script, "onnxruntime"), "--engine");
   }
 
   @Test

@@ -39,7 +39,7 @@ class ConfigFilesTest {
         Map.entry("camera-size", "640x480"), Map.entry("camera-fps", "15"), Map.entry("output", "/dev/video21"),
         Map.entry("pipewire", "no"), Map.entry("size", "960x540"), Map.entry("mode", "blur"), Map.entry("background", "~/Pictures/beach.jpg"),
         Map.entry("blur", "35"), Map.entry("color", "#112233"), Map.entry("hologram", "true"),
-        Map.entry("model", "meet"),
+        Map.entry("model", "meet"), Map.entry("engine", "tensorflow"),
         Map.entry("threshold", "0.6"), Map.entry("feather", "3"), Map.entry("smoothing", "0.5"),
         Map.entry("placeholder-fps", "1"), Map.entry("still-fps", "25"));
     assertEquals(new HashSet<>(Settings.KEYS), good.keySet(), "every key has a case here");
@@ -68,6 +68,7 @@ class ConfigFilesTest {
         {"camera-fps = 0", "bad value '0' for camera-fps"},
         {"output = ", "bad value '' for output: must not be empty"},
         {"pipewire = maybe", "bad value 'maybe' for pipewire: yes or no"},
+        {"engine = tflite", "bad value 'tflite' for engine: expected auto, onnxruntime or tensorflow"},
         {"just words", "expected key = value"},
     };
     for (String[] c : cases) {

@@ -85,6 +85,10 @@ class LiveServiceTest {
     }
     assertEquals("as " + bundled.size() + " " + String.join(" ", bundled), live.property("Backgrounds"));
     assertTrue(live.property("Device").startsWith("s \"CPU") || live.property("Device").startsWith("s \"GPU"));
+    String engine = live.property("Engine");
+    assertTrue(engine.startsWith("s \"onnxruntime (auto: no usable GPU")
+        || engine.startsWith("s \"tensorflow (auto: a usable GPU"), engine);
+    assertTrue(log.contains("Inference engine: " + engine.substring(3, engine.length() - 1)), log);
     assertEquals("u 1", live.property("Consumers"));
   }
 

@@ -62,7 +62,15 @@ final class ServiceHarness implements AutoCloseable {
 
   /** A private bus with the service on it, running (frames flowing) when this returns. */
   static ServiceHarness start(int width, int height) throws Exception {
+    return start(width, height, "");
+  }
+
+  /** As {@link #start(int, int)}, with {@code config} as the user's vbackcam.conf. */
+  static ServiceHarness start(int width, int height, String config) throws Exception {
     ServiceHarness h = new ServiceHarness(width, height);
+    Path file = h.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, config);
     h.startService();
     return h;
   }

@@ -41,6 +41,7 @@ class ContractTest {
     object.GetAll(Control1.INTERFACE).forEach((name, value) -> served.add("property " + name + " " + value.getSig()
         + " read"));
     assertEquals(members(Introspection.xml(), "property"), new TreeSet<>(served).stream().toList());
+    assertEquals("onnxruntime (requested)", object.Get(Control1.INTERFACE, "Engine"));
   }
 
   /** The Control1 members of these kinds in {@code xml}, one line each, sorted. */
@@ -87,7 +88,8 @@ class ContractTest {
     public Status status() {
       LiveStatus live = new LiveStatus(LiveState.RUNNING, "", 30, 40, 50, 1, "fake", 100, 2, "/dev/video0",
           "/dev/video20", "selfie", new Effect.Blur(20, false));
-      return new Status("0.1.0", List.of(Path.of("/usr/share/vbackcam/backgrounds/a.png")), "CPU", live);
+      return new Status("0.1.0", List.of(Path.of("/usr/share/vbackcam/backgrounds/a.png")), "CPU",
+          "onnxruntime (requested)", live);
     }
 
     @Override
