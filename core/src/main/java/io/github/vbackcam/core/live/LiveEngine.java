@@ -59,6 +59,8 @@ public final class LiveEngine implements AutoCloseable {
   private Lifecycle lifecycle = Lifecycle.NULL;
   private Effect effect;
   private String model;
+  /** Why the virtual camera device is missing, or empty: shown as {@link LiveState#NO_DEVICE} while running. */
+  private volatile String missingDevice = "";
 
   /**
    * @param output stays attached for the engine's life and is closed by {@link #close}
@@ -137,6 +139,14 @@ public final class LiveEngine implements AutoCloseable {
     supervisor.restartCamera();
   }
 
+  /**
+   * Marks the virtual camera device as missing, {@code why} in one line: the status says {@link LiveState#NO_DEVICE}
+   * with that detail (whatever the camera does) until the engine stops. Frames still go to the output given.
+   */
+  public void deviceMissing(String why) {
+    missingDevice = Objects.requireNonNull(why, "why");
+  }
+
   public LiveStatus status() {
     Effect shownEffect;
     String shownModel;
@@ -144,7 +154,9 @@ public final class LiveEngine implements AutoCloseable {
       shownEffect = effect;
       shownModel = model;
     }
-    return supervisor.status(shownModel, shownEffect);
+    LiveStatus s = supervisor.status(shownModel, shownEffect);
+    return missingDevice.isEmpty() || s.state() == LiveState.STOPPED ? s : s.withState(LiveState.NO_DEVICE,
+        missingDevice);
   }
 
   /** Stops frames (within a frame time), then frees the chain, then detaches the output. */

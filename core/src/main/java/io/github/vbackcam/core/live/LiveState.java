@@ -14,6 +14,12 @@ public enum LiveState {
   PAUSED,
   /** The camera cannot be opened or stopped delivering: placeholder written, retrying with backoff. */
   CAMERA_LOST,
+  /**
+   * The virtual camera device cannot be used (module not loaded, Secure Boot key not enrolled, no permission): the
+   * service stays up, frames go to its other outputs if any, and the detail says what to do. Set at start until a
+   * restart: a fix (enrolling a key, loading the module) is followed by a reboot or a restart of the service.
+   */
+  NO_DEVICE,
   /** Closed. */
   STOPPED;
 

@@ -17,4 +17,11 @@ import io.github.vbackcam.core.composite.Effect;
  */
 public record LiveStatus(LiveState state, String detail, double fps, double latencyMs, double latencyP99Ms,
                          int consumers, String consumerMode, long framesWritten, long drops, String camera,
-                         String output, String model, Effect effect) {}
+                         String output, String model, Effect effect) {
+
+  /** This snapshot with another state and detail, the figures kept. */
+  public LiveStatus withState(LiveState newState, String newDetail) {
+    return new LiveStatus(newState, newDetail, fps, latencyMs, latencyP99Ms, consumers, consumerMode, framesWritten,
+        drops, camera, output, model, effect);
+  }
+}

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.daemon;
 
+import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FileTypes;
@@ -11,10 +12,12 @@ import io.github.vbackcam.core.sink.LoopbackSink;
 import io.github.vbackcam.core.sink.PipeWireSink;
 import io.github.vbackcam.core.sink.TeeSink;
 import io.github.vbackcam.core.sink.VideoFileSink;
+import io.github.vbackcam.service.doctor.LoopbackSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The service's choices of parts, each in one list or one line: which output a setting names, the PipeWire camera
  * node beside it, and the fakes the tests put in with environment variables ({@code VBACKCAM_FAKE_CONSUMERS=FILE}:
  * the consumer count of all outputs read from a file; {@code VBACKCAM_FAKE_SEGMENTER}: an ellipse instead of a
- * model, for the system test under CPU emulation, where loading TensorFlow takes minutes).
+ * model, for the system test under CPU emulation, where loading TensorFlow takes minutes;
+ * {@code VBACKCAM_FAKE_LOOPBACK_SETUP=FILE}: vbackcam-loopback's record read from a file instead of
+ * {@link LoopbackSetup#DEFAULT}).
  */
 final class Backends {
 
@@ -32,8 +37,15 @@ final class Backends {
   /** The {@code output} value that names the PipeWire node alone. */
   static final String PIPEWIRE = "pipewire";
 
-  /** An opened output: where frames go and how its watchers are counted. */
-  record Output(FrameSink sink, ConsumerMonitor consumers) {}
+  /**
+   * An opened output: where frames go, how its watchers are counted, and why the v4l2loopback device it names
+   * cannot be used (one line; empty when it can).
+   */
+  record Output(FrameSink sink, ConsumerMonitor consumers, String missingDevice) {
+    Output(FrameSink sink, ConsumerMonitor consumers) {
+      this(sink, consumers, "");
+    }
+  }
 
   private interface Opener {
     Output open(String output, VideoSize size, double frameRate) throws IOException;
@@ -52,7 +64,9 @@ final class Backends {
   /**
    * Opens the output the setting names and, when {@code pipewire} is on, the PipeWire node beside it (frames go to
    * both, and the engine idles only while neither has a consumer); with the fake consumer count when the tests ask
-   * for it. A node that cannot be published is one log line, never a failure: the named output runs alone.
+   * for it. A node that cannot be published is one log line, never a failure: the named output runs alone. A
+   * v4l2loopback device that cannot be used is one log line too ({@link #whyMissing}): frames go to the node
+   * alone, or nowhere, and the service stays up to say why.
    */
   static Output output(String output, boolean pipewire, VideoSize size, double frameRate) throws IOException {
     if (output.equals(PIPEWIRE) && !pipewire) {
@@ -69,7 +83,7 @@ final class Backends {
       return opened;
     }
     opened.consumers().close();
-    return new Output(opened.sink(), ConsumerMonitor.fromFile(Path.of(fake)));
+    return new Output(opened.sink(), ConsumerMonitor.fromFile(Path.of(fake)), opened.missingDevice());
   }
 
   /** The model catalog, or the ellipse fake when the tests ask for it. */
@@ -86,7 +100,7 @@ final class Backends {
       return named;
     }
     return new Output(new TeeSink(List.of(named.sink(), node)),
-        new ConsumerSum(List.of(named.consumers(), node.consumerMonitor())));
+        new ConsumerSum(List.of(named.consumers(), node.consumerMonitor())), named.missingDevice());
   }
 
   private static boolean isFile(String output) {
@@ -108,8 +122,58 @@ final class Backends {
         ConsumerMonitor.alwaysWatched("always on: the output is a file"));
   }
 
-  private static Output loopback(String output, VideoSize size, double frameRate) throws IOException {
-    LoopbackSink loopback = new LoopbackSink(output, size, frameRate);
-    return new Output(loopback, loopback.consumerMonitor());
+  private static Output loopback(String output, VideoSize size, double frameRate) {
+    try {
+      LoopbackSink loopback = new LoopbackSink(output, size, frameRate);
+      return new Output(loopback, loopback.consumerMonitor());
+    } catch (IOException e) {
+      String why = whyMissing(output, e);
+      LOG.warn("no virtual camera: {}", why);
+      return new Output(new Nowhere(output), nobody("none: " + output + " is missing"), why);
+    }
+  }
+
+  /**
+   * Why {@code output} cannot be used, in one line: the problem vbackcam-loopback recorded at boot when there is one
+   * (the Secure Boot key to enroll, the module missing for this kernel), as it names the cause where the device's
+   * error only names the symptom; else the device's error with its advice.
+   */
+  static String whyMissing(String output, IOException error) {
+    String fake = System.getenv("VBACKCAM_FAKE_LOOPBACK_SETUP");
+    Path record = fake == null || fake.isBlank() ? LoopbackSetup.DEFAULT : Path.of(fake);
+    return LoopbackSetup.read(record).filter(s -> !s.ok() && !s.detail().isBlank())
+        .map(s -> output + " cannot be used: " + s.detail()).orElse(error.getMessage());
+  }
+
+  /** No consumer ever, so the camera stays closed while frames would go nowhere. */
+  private static ConsumerMonitor nobody(String mode) {
+    return new ConsumerMonitor() {
+      @Override
+      public String mode() {
+        return mode;
+      }
+
+      @Override
+      public void start(IntConsumer onChange) {
+        onChange.accept(0);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Where frames go while the device is missing: nowhere (the engine idles, as no one watches it). */
+  private record Nowhere(String device) implements FrameSink {
+    @Override
+    public void write(Frame frame) {}
+
+    @Override
+    public String describe() {
+      return device + " (missing)";
+    }
+
+    @Override
+    public void close() {}
   }
 }

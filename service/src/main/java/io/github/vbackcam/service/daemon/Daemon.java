@@ -79,6 +79,9 @@ public final class Daemon implements AutoCloseable {
         settings.size("size"), settings.number("camera-fps"));
     this.engine = new LiveEngine(camera, output.sink(), settings.size("size"), output.consumers(),
         Backends.segmenters(catalog), settings.mask(), settings.number("placeholder-fps"));
+    if (!output.missingDevice().isEmpty()) {
+      engine.deviceMissing(output.missingDevice());
+    }
     this.controls = new ServiceControls(settings, store, engine, camera, device.toString(),
         choice.toString());
     this.stats = options.statsFile() == null ? null : new StatsFile(options.statsFile());

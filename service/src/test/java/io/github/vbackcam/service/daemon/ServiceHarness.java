@@ -81,17 +81,26 @@ final class ServiceHarness implements AutoCloseable {
     return java("run", "--camera", video.toString(), "--output", output.toString(), "--size", width + "x" + height);
   }
 
+  /** A private bus with no service on it yet: the test starts it with {@link #startService(ProcessBuilder, String)}. */
+  static ServiceHarness bus(int width, int height) throws Exception {
+    return new ServiceHarness(width, height);
+  }
+
   /** Starts {@code vbackcam run} and waits until it is running; the log of each start is appended. */
   void startService() throws Exception {
-    service = runCommand().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    startService(runCommand(), "running");
+  }
+
+  /** Starts {@code run} (a {@link #java} command) and waits until the service's State is {@code state}. */
+  void startService(ProcessBuilder run, String state) throws Exception {
+    service = run.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!property("State").equals("s \"running\"")) {
+    while (!property("State").equals("s \"" + state + "\"")) {
       if (!service.isAlive()) {
         fail("the service exited with status " + service.exitValue() + ":\n" + Files.readString(log));
       }
       if (System.nanoTime() > deadline) {
-        fail("the service did not reach state running within 120 s:\n" + Files.readString(log));
+        fail("the service did not reach state " + state + " within 120 s:\n" + Files.readString(log));
       }
       Thread.sleep(250);
     }

@@ -1,11 +1,13 @@
 package io.github.vbackcam.service.dbus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.live.LiveState;
 import io.github.vbackcam.core.live.LiveStatus;
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +46,25 @@ class ContractTest {
     assertEquals("onnxruntime (requested)", object.Get(Control1.INTERFACE, "Engine"));
   }
 
-  /** The Control1 members of these kinds in {@code xml}, one line each, sorted. */
+  /** Clients and users read the list of states from the interface's doc and the manual (there: the lasting ones). */
+  @Test
+  void everyStateTheEngineReportsIsDocumented() throws Exception {
+    String xml = Introspection.xml();
+    int property = xml.indexOf("name=\"State\"");
+    String doc = xml.substring(xml.lastIndexOf("<!--", property), property);
+    String man = Files.readString(Path.of("../man/vbackcam.1")).replace("\\-", "-");
+    String manState = man.substring(man.indexOf(".BR State "), man.indexOf(".BR StateDetail"));
+    for (LiveState state : LiveState.values()) {
+      assertTrue(doc.contains(state.label()), state.label()
+          + " is missing from Control1.xml's State doc:" + doc);
+      if (state != LiveState.STARTING && state != LiveState.STOPPED) {
+        assertTrue(manState.contains(state.label()), state.label()
+            + " is missing from man/vbackcam.1's State list: " + manState);
+      }
+    }
+  }
+
+    /** The Control1 members of these kinds in {@code xml}, one line each, sorted. */
   private static List<String> members(String xml, String... kinds) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
