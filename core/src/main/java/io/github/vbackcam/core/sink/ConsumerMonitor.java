@@ -22,6 +22,11 @@ public interface ConsumerMonitor extends AutoCloseable {
 
   /** Always one consumer: for file outputs and drivers without client-usage events. */
   static ConsumerMonitor alwaysWatched(String mode) {
+    return fixed(1, mode);
+  }
+
+  /** A count that never changes: 1 for an output always read, 0 for one nobody can read (a missing device). */
+  static ConsumerMonitor fixed(int count, String mode) {
     return new ConsumerMonitor() {
       @Override
       public String mode() {
@@ -30,7 +35,7 @@ public interface ConsumerMonitor extends AutoCloseable {
 
       @Override
       public void start(IntConsumer onChange) {
-        onChange.accept(1);
+        onChange.accept(count);
       }
 
       @Override

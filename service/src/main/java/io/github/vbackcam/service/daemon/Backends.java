@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +128,7 @@ final class Backends {
     } catch (IOException e) {
       String why = whyMissing(output, e);
       LOG.warn("no virtual camera: {}", why);
-      return new Output(new Nowhere(output), nobody("none: " + output + " is missing"), why);
+      return new Output(new Nowhere(output), ConsumerMonitor.fixed(0, "none: " + output + " is missing"), why);
     }
   }
 
@@ -145,23 +144,6 @@ final class Backends {
         .map(s -> output + " cannot be used: " + s.detail()).orElse(error.getMessage());
   }
 
-  /** No consumer ever, so the camera stays closed while frames would go nowhere. */
-  private static ConsumerMonitor nobody(String mode) {
-    return new ConsumerMonitor() {
-      @Override
-      public String mode() {
-        return mode;
-      }
-
-      @Override
-      public void start(IntConsumer onChange) {
-        onChange.accept(0);
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
 
   /** Where frames go while the device is missing: nowhere (the engine idles, as no one watches it). */
   private record Nowhere(String device) implements FrameSink {
