@@ -49,7 +49,7 @@ public final class BundledModels {
     Path dir = ModelCache.root().resolve("bundled").resolve(HexFormat.of().formatHex(digest.digest()));
     if (!matches(dir, files)) {
       ModelCache.delete(dir);
-      ModelCache.store(dir, tmp -> {
+      dir = ModelCache.store(dir, tmp -> {
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
           Files.write(tmp.resolve(file.getKey()), file.getValue());
         }

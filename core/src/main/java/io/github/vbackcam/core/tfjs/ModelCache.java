@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -69,12 +70,53 @@ final class ModelCache {
     });
   }
 
-  /** Writes {@code target} atomically; when another process won the race, its entry is kept. */
+  /**
+   * Writes {@code target} atomically and returns it; when another process won the race, its entry is kept. A cache
+   * that cannot be written (read-only, not ours, full) is named in one log line, and the entry is written into a
+   * temporary directory instead, removed when the JVM exits: the model still runs, it is only converted again next
+   * time. A writer that fails in the temporary directory too fails the call.
+   */
   static Path store(Path target, Writer writer) throws IOException {
+    try {
+      return storeInCache(target, writer);
+    } catch (FileSystemException | NoSpace e) {
+      Path scratch = Files.createTempDirectory("vbackcam-model-");
+      LOG.warn("cannot write the model cache {} ({}): using {} for this run", target.getParent(), reason(e), scratch);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          delete(scratch);
+        } catch (IOException ignored) {
+          // The temporary directory is the system's to clean now.
+        }
+      }, "vbackcam-model-scratch-cleanup"));
+      writer.write(scratch);
+      return scratch;
+    }
+  }
+
+  /** ENOSPC while writing: Java reports it as a plain IOException with the system's message. */
+  private static final class NoSpace extends IOException {
+    NoSpace(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private static String reason(IOException e) {
+    return e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+  }
+
+  private static Path storeInCache(Path target, Writer writer) throws IOException {
     Files.createDirectories(target.getParent());
     Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".tmp-");
     try {
-      writer.write(tmp);
+      try {
+        writer.write(tmp);
+      } catch (IOException e) {
+        if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+          throw new NoSpace(e);
+        }
+        throw e;
+      }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
