@@ -130,7 +130,10 @@ class RenderSafetyTest {
   /** Renders in a child JVM (SIGINT must reach a real process) and interrupts it once frames flow. */
   private Interrupted interrupt(Path out, boolean keepPartial) throws Exception {
     Path log = dir.resolve("render.log");
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    // A build started in the background by a non-interactive shell (CI, nohup ... &) runs with SIGINT ignored, and
+    // the child would inherit that: env resets it, as a terminal's Ctrl-C finds it.
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.github.vbackcam.service.Main", "render", "-i",
         longClip.toString(), "--blur", "10", "-o", out.toString()));
     if (keepPartial) {
