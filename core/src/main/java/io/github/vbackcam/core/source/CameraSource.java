@@ -33,7 +33,8 @@ public final class CameraSource implements FrameSource {
   private final FFmpegFrameGrabber grabber;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private final VideoSize outputSize;
-  private final long stallMillis;
+  /** Guarded by this, as are readerStarted, closed, latest and failure. */
+  private final StallWatch watch;
   private final Thread reader = new Thread(this::readLoop, "vbackcam-camera");
   private boolean readerStarted;
   private boolean closed;
@@ -42,33 +43,43 @@ public final class CameraSource implements FrameSource {
   private long sequence;
 
   public CameraSource(String device, Request request, VideoSize outputSize) throws IOException {
+    this(device, open(device, request), outputSize, FrameGaps.of(device));
+  }
+
+  /**
+   * A camera read through a started grabber, whose gaps are learned into {@code gaps}; the tests give it a FIFO a
+   * real FFmpeg writes.
+   *
+   * @param outputSize the size to cover, or null for the camera's own (made even)
+   */
+  CameraSource(String device, FFmpegFrameGrabber started, VideoSize outputSize, FrameGaps gaps) {
     this.device = device;
-    if (!Files.exists(Path.of(device))) {
-      throw new IOException("camera " + device + " does not exist (unplugged?)");
-    }
-    FFmpegFrameGrabber opened;
-    try {
-      opened = start(device, request, true);
-    } catch (FrameGrabber.Exception first) {
-      LOG.info("camera {} refused {} {}@{}: {}; taking its default format", device, request.inputFormat(),
-          request.size(), request.frameRate(), first.getMessage());
-      try {
-        opened = start(device, request, false);
-      } catch (FrameGrabber.Exception e) {
-        throw new IOException("cannot open camera " + device + ": " + e.getMessage()
-            + " (busy in another app, or not a capture device?)", e);
-      }
-    }
-    this.grabber = opened;
+    this.grabber = started;
     this.outputSize = outputSize != null
         ? outputSize
         : new VideoSize(grabber.getImageWidth(), grabber.getImageHeight()).evenWidth();
     LOG.info("camera {}: {}x{} at {} fps", device, grabber.getImageWidth(), grabber.getImageHeight(),
         grabber.getFrameRate());
-    // A stall is five frame intervals without a frame, and never less than a second: soon enough that apps see
-    // the "camera unavailable" picture, late enough that a camera slowing down in low light is not taken for lost.
-    this.stallMillis = Math.max(1000, Math.round(5000 / frameRate()));
+    this.watch = new StallWatch(gaps, StallWatch.baseNanos(frameRate()));
     reader.setDaemon(true);
+  }
+
+  private static FFmpegFrameGrabber open(String device, Request request) throws IOException {
+    if (!Files.exists(Path.of(device))) {
+      throw new IOException("camera " + device + " does not exist (unplugged?)");
+    }
+    try {
+      return start(device, request, true);
+    } catch (FrameGrabber.Exception first) {
+      LOG.info("camera {} refused {} {}@{}: {}; taking its default format", device, request.inputFormat(),
+          request.size(), request.frameRate(), first.getMessage());
+      try {
+        return start(device, request, false);
+      } catch (FrameGrabber.Exception e) {
+        throw new IOException("cannot open camera " + device + ": " + e.getMessage()
+            + " (busy in another app, or not a capture device?)", e);
+      }
+    }
   }
 
   private static FFmpegFrameGrabber start(String device, Request request, boolean negotiate)
@@ -95,8 +106,9 @@ public final class CameraSource implements FrameSource {
 
   /**
    * The newest frame the camera delivered. A camera that stops delivering (its producer gone, a driver stuck) would
-   * block a read forever, so a reader thread of our own does the blocking and this waits at most
-   * max(1 s, 5 frame intervals): then it fails, and the engine treats the camera as lost.
+   * block a read forever, so a reader thread of our own does the blocking and this waits until the camera has been
+   * silent for its stall limit ({@link StallWatch}, {@link FrameGaps}): then it fails, and the engine treats the
+   * camera as lost. A camera that fails (unplugged: ENODEV, EIO) fails this at once.
    */
   @Override
   public Frame read() throws IOException {
@@ -105,15 +117,18 @@ public final class CameraSource implements FrameSource {
         readerStarted = true;
         reader.start();
       }
-      long deadline = System.currentTimeMillis() + stallMillis;
+      if (latest == null && failure == null && !closed) {
+        watch.waitStarts(System.nanoTime());
+      }
       while (latest == null && failure == null && !closed) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          throw new IOException("camera " + device + " delivered no frame for " + stallMillis
-              + " ms (unplugged, or stopped by its driver?)");
+        long now = System.nanoTime();
+        if (watch.stalled(now)) {
+          throw new IOException("camera " + device + " delivered no frame for "
+              + FrameGaps.seconds(watch.waitedNanos()) + " s (its limit now: " + FrameGaps.seconds(
+              watch.limitNanos(now)) + " s; unplugged, or stopped by its driver?)");
         }
         try {
-          wait(left);
+          wait(StallWatch.LOOK_NANOS / 1_000_000);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while waiting for camera " + device, e);
@@ -133,6 +148,9 @@ public final class CameraSource implements FrameSource {
     try {
       while (true) {
         org.bytedeco.javacv.Frame grabbed;
+        synchronized (this) {
+          watch.asking(System.nanoTime());
+        }
         try {
           grabbed = grabber.grabImage();
         } catch (FrameGrabber.Exception e) {
@@ -142,6 +160,11 @@ public final class CameraSource implements FrameSource {
         if (grabbed == null) {
           fail(new IOException("camera " + device + " stopped delivering frames"));
           return;
+        }
+        // Learned even after a stall was declared and the source closed: a frame that came late is what teaches
+        // the limit that this camera's gaps are this long.
+        synchronized (this) {
+          watch.arrived(System.nanoTime());
         }
         // A live frame is presented when it arrives, on the monotonic clock, whatever rate the camera runs at.
         Frame frame = Images.coverFrame(converter.convert(grabbed), outputSize, sequence++, System.nanoTime() / 1000);
