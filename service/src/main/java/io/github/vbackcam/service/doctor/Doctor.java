@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The checks behind {@code vbackcam doctor}. Every place it looks is injectable ({@link Places}), so tests run it
- * against a fake sysfs, module tree and DKMS tree.
+ * The checks behind {@code vbackcam doctor}. Every place it looks is injectable ({@link Places}, the PipeWire
+ * probe), so tests run it against a fake sysfs, module tree, DKMS tree and PipeWire.
  */
 public final class Doctor {
 
@@ -39,27 +39,120 @@ public final class Doctor {
    */
   public record Places(Path sys, Path dev, Path modules, Path dkms, Path setup, Path mokCertificate, String kernel) {}
 
+  /**
+   * The configuration's outputs: {@code output} names a v4l2loopback device, a Y4M file or {@code pipewire} (the
+   * node alone), and {@code pipewire} says whether the node is published beside it. Told apart as the service does.
+   */
+  public record Config(String output, boolean pipewire) {
+    static final String NODE_ONLY = "pipewire";
+
+    boolean nodeOnly() {
+      return output.equals(NODE_ONLY);
+    }
+
+    boolean file() {
+      Path p = Path.of(output);
+      return !nodeOnly() && !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
+    }
+
+    boolean device() {
+      return !nodeOnly() && !file();
+    }
+  }
+
+  /** The device vbackcam-loopback makes, checked (as a warning only) when the output is not a device. */
+  static final String DEFAULT_DEVICE = "/dev/video20";
+  /** The node's name, as PipeWire lists it. */
+  static final String NODE = "PipeWire node vbackcam";
+  /** The checks of the loopback device whose failure means a run would not have it live, the cause first. */
+  private static final List<String> DEVICE_USABLE = List.of("setup", "device", "label", "permissions");
+
   private final Places at;
-  private final String output;
+  private final Config config;
+  private final Supplier<PipeWireProbe> pipewire;
   private final Supplier<ComputeDevice> device;
   private final Supplier<String> secureBoot;
   private final Function<Path, String> signer;
 
   /**
-   * @param output the configured output device, e.g. {@code /dev/video20}
    * @param secureBoot the output of {@code mokutil --sb-state}, or null when it cannot be run
    * @param signer the signer of a module file ({@code modinfo -F signer}), or null when it is not signed
+   * @param pipewire libpipewire and its daemon as a run would find them ({@link PipeWireProbe#probe})
    */
-  public Doctor(Places at, String output, Supplier<ComputeDevice> device, Supplier<String> secureBoot,
-      Function<Path, String> signer) {
+  public Doctor(Places at, Config config, Supplier<ComputeDevice> device, Supplier<String> secureBoot,
+      Function<Path, String> signer, Supplier<PipeWireProbe> pipewire) {
     this.at = at;
-    this.output = output;
+    this.config = config;
     this.device = device;
     this.secureBoot = secureBoot;
     this.signer = signer;
+    this.pipewire = pipewire;
   }
 
   public List<Check> run() {
+    List<Check> loopback = loopback(config.device() ? config.output() : DEFAULT_DEVICE);
+    // With a file or the node alone as the output, the module is not needed: its problems are only worth knowing.
+    List<Check> checks = new ArrayList<>(config.device() ? loopback : loopback.stream()
+        .map(c -> new Check(c.name(), c.ok(), false, c.message())).toList());
+    var camera = CameraSource.find(at.sys().resolve("class/video4linux"));
+    checks.add(new Check("camera", camera.isPresent(), false, camera.map(c -> "camera " + c + " found")
+        .orElse("no camera found: the service will show the bundled sample portrait (or set camera= in the"
+            + " configuration)")));
+    PipeWireProbe pw = config.pipewire() ? pipewire.get() : null;
+    checks.add(pipeWire(pw));
+    checks.add(outputs(loopback, pw));
+    ComputeDevice compute = device.get();
+    checks.add(new Check("inference", true, false, compute.toString()));
+    return checks;
+  }
+
+  /** Whether a run would publish the PipeWire node. */
+  private Check pipeWire(PipeWireProbe pw) {
+    if (pw == null) {
+      return new Check("pipewire", true, false, "off (pipewire = no in the configuration): vbackcam run publishes"
+          + " no PipeWire camera node");
+    }
+    if (pw.version().isEmpty()) {
+      return new Check("pipewire", false, config.nodeOnly(), pw.problem() + ": vbackcam run publishes no PipeWire"
+          + " camera node" + (config.nodeOnly() ? ", and with output = pipewire it does not start" : ""));
+    }
+    if (!pw.answers()) {
+      return new Check("pipewire", false, false, "libpipewire " + pw.version() + " loads, but " + pw.problem()
+          + (config.nodeOnly() ? ": vbackcam run waits for it and publishes the node when it starts"
+              : ": vbackcam run publishes no camera node (start PipeWire before vbackcam)"));
+    }
+    return new Check("pipewire", true, false, "libpipewire " + pw.version() + " loads and the daemon at "
+        + pw.daemon() + " answers: vbackcam run publishes the camera node 'vbackcam', which portal apps (Firefox,"
+        + " GNOME Snapshot, OBS) list");
+  }
+
+  /** Which outputs a run with this configuration would have live now, and why each missing one is missing. */
+  private Check outputs(List<Check> loopback, PipeWireProbe pw) {
+    List<String> live = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    if (config.file()) {
+      live.add(config.output() + " (Y4M file)");
+    } else if (config.device()) {
+      loopback.stream().filter(c -> !c.ok() && DEVICE_USABLE.contains(c.name())).findFirst().ifPresentOrElse(
+          c -> missing.add(c.name().equals("setup") ? config.output() + " cannot be used: " + c.message()
+              : c.message()),
+          () -> live.add(config.output() + " (v4l2loopback)"));
+    }
+    if (pw == null) {
+      missing.add(NODE + ": pipewire = no");
+    } else if (pw.answers()) {
+      live.add(NODE);
+    } else {
+      missing.add(NODE + ": " + pw.problem());
+    }
+    String not = missing.isEmpty() ? "" : "; not: " + String.join("; ", missing);
+    return live.isEmpty()
+        ? new Check("outputs", false, true, "vbackcam run would have no live output: " + String.join("; ", missing))
+        : new Check("outputs", true, true, "vbackcam run would have live: " + String.join(", ", live) + not);
+  }
+
+  /** The checks of the v4l2loopback module and of {@code output}, the device it makes. */
+  private List<Check> loopback(String output) {
     List<Check> checks = new ArrayList<>();
     Optional<Path> built = moduleFor(at.kernel());
     List<String> kernels = kernelsWithModule();
@@ -119,12 +212,6 @@ public final class Doctor {
       checks.add(new Check("permissions", rw, true, rw ? "you can read and write " + output
           : "you cannot open " + output + " read-write: add yourself to its group (usually 'video')"));
     }
-    var camera = CameraSource.find(at.sys().resolve("class/video4linux"));
-    checks.add(new Check("camera", camera.isPresent(), false, camera.map(c -> "camera " + c + " found")
-        .orElse("no camera found: the service will show the bundled sample portrait (or set camera= in the"
-            + " configuration)")));
-    ComputeDevice compute = device.get();
-    checks.add(new Check("inference", true, false, compute.toString()));
     return checks;
   }
 

@@ -1,9 +1,13 @@
 package io.github.vbackcam.service.doctor;
 
 import io.github.vbackcam.core.device.DeviceProbe;
+import io.github.vbackcam.service.config.ConfigFiles;
+import io.github.vbackcam.service.config.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -12,15 +16,16 @@ import picocli.CommandLine.Option;
 /** {@code vbackcam doctor}: checks what the camera service needs, one line per check. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = "Checks the v4l2loopback module (built for which kernels, loaded, signed), the virtual camera device,"
-        + " permissions, the camera and the GPU;"
-        + " exits 1 when something essential is missing.")
+        + " permissions, the camera, PipeWire (library, daemon), which outputs a run with the configuration would have"
+        + " live, and the GPU; exits 1 when something essential is missing.")
 public final class DoctorCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--output", paramLabel = "DEVICE", defaultValue = "/dev/video20",
-      description = "The virtual camera device (default ${DEFAULT-VALUE}).")
+  @Option(names = "--output", paramLabel = "OUTPUT",
+      description = "The output to check: a v4l2loopback device, a .y4m file or pipewire (default: output= in the"
+          + " configuration, else /dev/video20).")
   String output;
 
   @Option(names = "--sys", hidden = true, defaultValue = "/sys")
@@ -33,7 +38,19 @@ public final class DoctorCommand implements Callable<Integer> {
   public Integer call() {
     var places = new Doctor.Places(sys, dev, Path.of("/lib/modules"), Path.of("/var/lib/dkms/v4l2loopback"),
         LoopbackSetup.DEFAULT, mokCertificate(), System.getProperty("os.version"));
-    var checks = new Doctor(places, output, DeviceProbe::probe, DoctorCommand::secureBoot, DoctorCommand::signer).run();
+    Settings settings = new Settings();
+    List<Doctor.Check> checks = new ArrayList<>();
+    for (Path file : ConfigFiles.defaultFiles()) {
+      try {
+        ConfigFiles.apply(file, settings);
+      } catch (IOException e) {
+        checks.add(new Doctor.Check("config", false, true, e.getMessage() + " (vbackcam run refuses to start)"));
+      }
+    }
+    var config = new Doctor.Config(output != null ? output : Settings.expandHome(settings.get("output")),
+        settings.yes("pipewire"));
+    checks.addAll(new Doctor(places, config, DeviceProbe::probe, DoctorCommand::secureBoot, DoctorCommand::signer,
+        PipeWireProbe::probe).run());
     java.io.PrintWriter out = spec.commandLine().getOut();
     checks.forEach(out::println);
     out.flush();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,11 +60,20 @@ class DoctorTest {
     write(root.resolve("dev/video20"), "");
   }
 
+  private static final PipeWireProbe RUNNING = new PipeWireProbe("1.4.2", "/run/user/1000/pipewire-0", "");
+  private static final String NO_DAEMON = "no PipeWire daemon at /run/user/1000/pipewire-0 (is pipewire running for"
+      + " this user?)";
+  private static final String NO_LIBRARY = "PipeWire's library libpipewire-0.3.so.0 cannot be loaded (install"
+      + " pipewire-libs on Fedora, libpipewire-0.3-0 on Debian): libpipewire-0.3.so.0: cannot open shared object file";
+
+  private Doctor.Config config = new Doctor.Config("/dev/video20", true);
+  private Supplier<PipeWireProbe> pipewire = () -> RUNNING;
+
   private List<Doctor.Check> run(String secureBoot) {
     var places = new Doctor.Places(sys(), root.resolve("dev"), root.resolve("modules"), root.resolve("dkms"),
         root.resolve("run/loopback"), Path.of("/var/lib/dkms/mok.pub"), KERNEL);
-    return new Doctor(places, "/dev/video20", () -> new ComputeDevice(ComputeDevice.Kind.CPU, "no NVIDIA driver"),
-        () -> secureBoot, f -> signer).run();
+    return new Doctor(places, config, () -> new ComputeDevice(ComputeDevice.Kind.CPU, "no NVIDIA driver"),
+        () -> secureBoot, f -> signer, pipewire).run();
   }
 
   private static Doctor.Check check(List<Doctor.Check> checks, String name) {
@@ -84,6 +94,99 @@ class DoctorTest {
     assertTrue(check(checks, "exclusive_caps").ok());
     assertEquals("ok   camera: camera /dev/video0 found", check(checks, "camera").toString());
     assertEquals("ok   inference: CPU (no NVIDIA driver)", check(checks, "inference").toString());
+    assertEquals("ok   pipewire: libpipewire 1.4.2 loads and the daemon at /run/user/1000/pipewire-0 answers:"
+        + " vbackcam run publishes the camera node 'vbackcam', which portal apps (Firefox, GNOME Snapshot, OBS) list",
+        check(checks, "pipewire").toString());
+    assertEquals("ok   outputs: vbackcam run would have live: /dev/video20 (v4l2loopback), PipeWire node vbackcam",
+        check(checks, "outputs").toString());
+  }
+
+  @Test
+  void noPipeWireDaemonLeavesTheDeviceAloneLive() throws IOException {
+    healthy();
+    pipewire = () -> new PipeWireProbe("1.4.2", "", NO_DAEMON);
+    List<Doctor.Check> checks = run(null);
+    assertEquals("warn pipewire: libpipewire 1.4.2 loads, but " + NO_DAEMON + ": vbackcam run publishes no camera"
+        + " node (start PipeWire before vbackcam)", check(checks, "pipewire").toString());
+    assertEquals("ok   outputs: vbackcam run would have live: /dev/video20 (v4l2loopback); not: PipeWire node"
+        + " vbackcam: " + NO_DAEMON, check(checks, "outputs").toString());
+  }
+
+  /** The case the node is for: Secure Boot refused the module, and portal apps still get a camera. */
+  @Test
+  void secureBootRefusingTheModuleLeavesTheNodeLive() throws IOException {
+    healthy();
+    Files.walk(sys().resolve("module")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    Files.delete(root.resolve("dev/video20"));
+    write(root.resolve("run/loopback"), "secure-boot the kernel refused v4l2loopback: enrol the key\n");
+    assertEquals("ok   outputs: vbackcam run would have live: PipeWire node vbackcam; not: /dev/video20 cannot be"
+        + " used: the kernel refused v4l2loopback: enrol the key", check(run("SecureBoot enabled\n"), "outputs")
+        .toString());
+  }
+
+  @Test
+  void theNodeAloneNeedsNoModule() throws IOException {
+    Files.createDirectories(root.resolve("modules/" + KERNEL + "/kernel"));
+    Files.createDirectories(sys().resolve("class/video4linux"));
+    config = new Doctor.Config("pipewire", true);
+    List<Doctor.Check> checks = run(null);
+    assertFalse(check(checks, "build").ok());
+    assertTrue(checks.stream().noneMatch(c -> !c.ok() && c.essential()), "the module is not needed: " + checks);
+    assertEquals("ok   outputs: vbackcam run would have live: PipeWire node vbackcam", check(checks, "outputs")
+        .toString());
+    pipewire = () -> new PipeWireProbe("1.4.2", "", NO_DAEMON);
+    checks = run(null);
+    assertEquals("warn pipewire: libpipewire 1.4.2 loads, but " + NO_DAEMON + ": vbackcam run waits for it and"
+        + " publishes the node when it starts", check(checks, "pipewire").toString());
+    assertEquals("FAIL outputs: vbackcam run would have no live output: PipeWire node vbackcam: " + NO_DAEMON,
+        check(checks, "outputs").toString());
+  }
+
+  @Test
+  void theNodeAloneWithoutTheLibraryIsAnEssentialFailure() throws IOException {
+    healthy();
+    config = new Doctor.Config("pipewire", true);
+    pipewire = () -> new PipeWireProbe("", "", NO_LIBRARY);
+    List<Doctor.Check> checks = run(null);
+    assertEquals("FAIL pipewire: " + NO_LIBRARY + ": vbackcam run publishes no PipeWire camera node, and with"
+        + " output = pipewire it does not start", check(checks, "pipewire").toString());
+    assertEquals("FAIL outputs: vbackcam run would have no live output: PipeWire node vbackcam: " + NO_LIBRARY,
+        check(checks, "outputs").toString());
+  }
+
+  @Test
+  void pipewireNoIsNotProbedAndSaysSo() throws IOException {
+    healthy();
+    config = new Doctor.Config("/dev/video20", false);
+    pipewire = () -> {
+      throw new AssertionError("PipeWire probed with pipewire = no");
+    };
+    List<Doctor.Check> checks = run(null);
+    assertEquals("ok   pipewire: off (pipewire = no in the configuration): vbackcam run publishes no PipeWire"
+        + " camera node", check(checks, "pipewire").toString());
+    assertEquals("ok   outputs: vbackcam run would have live: /dev/video20 (v4l2loopback); not: PipeWire node"
+        + " vbackcam: pipewire = no", check(checks, "outputs").toString());
+  }
+
+  @Test
+  void aFileOutputIsLiveWhateverTheModule() throws IOException {
+    Files.createDirectories(root.resolve("modules/" + KERNEL + "/kernel"));
+    Files.createDirectories(sys().resolve("class/video4linux"));
+    config = new Doctor.Config(root.resolve("out.y4m").toString(), true);
+    pipewire = () -> new PipeWireProbe("1.4.2", "", NO_DAEMON);
+    List<Doctor.Check> checks = run(null);
+    assertTrue(checks.stream().noneMatch(c -> !c.ok() && c.essential()), checks.toString());
+    assertEquals("ok   outputs: vbackcam run would have live: " + root.resolve("out.y4m") + " (Y4M file); not:"
+        + " PipeWire node vbackcam: " + NO_DAEMON, check(checks, "outputs").toString());
+  }
+
+  @Test
+  void aDeviceTakenByAnotherProgramIsNotLive() throws IOException {
+    healthy();
+    write(sys().resolve("devices/virtual/video4linux/video20/name"), "OBS Virtual Camera\n");
+    Doctor.Check outputs = check(run(null), "outputs");
+    assertTrue(outputs.message().startsWith("vbackcam run would have live: PipeWire node vbackcam; not:"
+        + " /dev/video20 is taken by 'OBS Virtual Camera'"), outputs.toString());
   }
 
   @Test

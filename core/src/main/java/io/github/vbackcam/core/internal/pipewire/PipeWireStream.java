@@ -63,6 +63,44 @@ public final class PipeWireStream implements AutoCloseable {
     return loaded;
   }
 
+  /**
+   * Connects to the daemon and disconnects at once, publishing nothing: where the daemon answered, or one line
+   * saying why {@link #open} would fail (the library, or no daemon for this user). For {@code vbackcam doctor}.
+   */
+  public static String reachDaemon() throws IOException {
+    LibPipeWire lib = library();
+    Pointer loop = lib.pw_thread_loop_new("vbackcam-probe", null);
+    if (loop == null) {
+      throw new IOException("PipeWire: cannot create its thread loop");
+    }
+    Pointer context = lib.pw_context_new(lib.pw_thread_loop_get_loop(loop), null, new NativeLong(0));
+    if (context == null) {
+      lib.pw_thread_loop_destroy(loop);
+      throw new IOException("PipeWire: cannot create a context (are PipeWire's SPA support plugins installed?)");
+    }
+    try {
+      lib.pw_core_disconnect(connect(lib, context));
+      return socketPath();
+    } finally {
+      lib.pw_context_destroy(context);
+      lib.pw_thread_loop_destroy(loop);
+    }
+  }
+
+  /** Connects a context to the daemon; fails with one line naming the reason. */
+  private static Pointer connect(LibPipeWire lib, Pointer context) throws IOException {
+    Pointer core = lib.pw_context_connect(context, null, new NativeLong(0));
+    if (core == null) {
+      int errno = Native.getLastError();
+      // libpipewire says EHOSTDOWN when no socket is there; ENOENT and ECONNREFUSED mean the same to a user.
+      if (errno == ENOENT || errno == ECONNREFUSED || errno == EHOSTDOWN) {
+        throw new IOException("no PipeWire daemon at " + socketPath() + " (is pipewire running for this user?)");
+      }
+      throw new IOException("cannot connect to PipeWire at " + socketPath() + ": " + errnoText(errno));
+    }
+    return core;
+  }
+
   /** Connects to the daemon and publishes the node; fails with one line naming the reason. */
   public static PipeWireStream open(Spec spec, Listener listener) throws IOException {
     return new PipeWireStream(library(), spec, listener);
@@ -87,15 +125,7 @@ public final class PipeWireStream implements AutoCloseable {
     lib.pw_thread_loop_start(loop);
     lib.pw_thread_loop_lock(loop);
     try {
-      core = lib.pw_context_connect(context, null, new NativeLong(0));
-      if (core == null) {
-        int errno = Native.getLastError();
-        // libpipewire says EHOSTDOWN when no socket is there; ENOENT and ECONNREFUSED mean the same to a user.
-        if (errno == ENOENT || errno == ECONNREFUSED || errno == EHOSTDOWN) {
-          throw new IOException("no PipeWire daemon at " + socketPath() + " (is pipewire running for this user?)");
-        }
-        throw new IOException("cannot connect to PipeWire at " + socketPath() + ": " + errnoText(errno));
-      }
+      core = connect(lib, context);
       Pointer props = lib.pw_properties_new_string("");
       spec.properties().forEach((k, v) -> lib.pw_properties_set(props, k, v));
       stream = lib.pw_stream_new(core, spec.properties().getOrDefault("node.name", "vbackcam"), props);
