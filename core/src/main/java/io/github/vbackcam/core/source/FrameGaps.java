@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the camera's reader records, the waiting thread asks for the limit.
  */
-public final class FrameGaps {
+final class FrameGaps {
 
   private static final Logger LOG = LoggerFactory.getLogger(FrameGaps.class);
 
