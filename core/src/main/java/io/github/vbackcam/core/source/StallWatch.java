@@ -36,7 +36,11 @@ final class StallWatch {
     this.baseNanos = baseNanos;
   }
 
-  /** The base limit of a camera at {@code frameRate}: five frame intervals, and never less than a second. */
+  /**
+   * The base limit of a camera at {@code frameRate}: five frame intervals, and never less than a second: soon enough
+   * that apps see the "camera unavailable" picture, late enough that a camera slowing down in low light is not taken
+   * for lost.
+   */
   static long baseNanos(double frameRate) {
     return Math.max(1_000_000_000L, Math.round(5e9 / frameRate));
   }
