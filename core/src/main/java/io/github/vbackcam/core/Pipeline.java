@@ -35,6 +35,7 @@ public final class Pipeline {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private final List<Handoff> handoffs = new ArrayList<>();
+  private volatile Thread sourceThread;
 
   private Pipeline(Builder b) {
     this.source = Objects.requireNonNull(b.source, "source");
@@ -61,7 +62,8 @@ public final class Pipeline {
       handoffs.add(new Handoff(policy, 2, seq -> listener.frameDropped(seq, "queue before " + next)));
     }
     List<Thread> threads = new ArrayList<>();
-    threads.add(thread("source", this::readSource));
+    sourceThread = thread("source", this::readSource);
+    threads.add(sourceThread);
     for (int i = 0; i < stages.size(); i++) {
       int index = i;
       threads.add(thread(stages.get(i).name(), () -> runStage(index)));
@@ -88,10 +90,20 @@ public final class Pipeline {
     }
   }
 
-  /** Asks every thread to finish; frames in flight are closed. Safe from any thread. */
+  /**
+   * Asks every thread to finish; frames in flight are closed. Safe from any thread. The source thread is also
+   * interrupted: a camera that has gone quiet may otherwise keep it in {@link FrameSource#read} until its stall
+   * limit, which adapts up to seconds.
+   */
   public void stop() {
-    stopping.set(true);
+    if (stopping.getAndSet(true)) {
+      return;
+    }
     handoffs.forEach(Handoff::abort);
+    Thread reader = sourceThread;
+    if (reader != null && reader != Thread.currentThread()) {
+      reader.interrupt();
+    }
   }
 
   private void readSource() throws Exception {
@@ -112,6 +124,9 @@ public final class Pipeline {
         }
       }
     } catch (Exception e) {
+      if (stopping.get()) {
+        return; // woken by stop(): not a failure of the source
+      }
       throw new PipelineException("source " + source.describe() + " failed: " + e.getMessage(), e);
     } finally {
       out.end();

@@ -1,15 +1,21 @@
 package io.github.vbackcam.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.source.VideoFileSource;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,58 @@ class PipelineTest {
       Pipeline.builder().source(source).sink(sink).maxFrames(300).build().run();
     }
     assertEquals(300, sink.sequences.size(), "the 240-frame clip loops to reach 300");
+  }
+
+  @Test
+  void stopWakesASourceBlockedInRead() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    FrameSource quiet = new FrameSource() {
+      @Override
+      public Frame read() throws IOException {
+        reading.countDown();
+        try {
+          never.await(); // a camera that has gone quiet: only an interrupt ends this
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for the camera", e);
+        }
+        throw new AssertionError("unreachable");
+      }
+
+      @Override
+      public VideoSize size() {
+        return new VideoSize(64, 36);
+      }
+
+      @Override
+      public double frameRate() {
+        return 30;
+      }
+
+      @Override
+      public String describe() {
+        return "quiet camera";
+      }
+
+      @Override
+      public void close() {}
+    };
+    Pipeline pipeline = Pipeline.builder().source(quiet).sink(new RecordingSink()).build();
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    Thread runner = new Thread(() -> {
+      try {
+        pipeline.run();
+      } catch (Throwable t) {
+        outcome.set(t);
+      }
+    });
+    runner.start();
+    assertTrue(reading.await(10, TimeUnit.SECONDS), "the source was never read");
+    pipeline.stop();
+    runner.join(10_000);
+    assertFalse(runner.isAlive(), "run() still blocked in the source 10 s after stop()");
+    assertNull(outcome.get(), "a source woken by stop() is not a failure");
   }
 
   @Test

@@ -12,12 +12,11 @@ import io.github.vbackcam.core.sink.LoopbackSink;
 import io.github.vbackcam.core.sink.PipeWireSink;
 import io.github.vbackcam.core.sink.TeeSink;
 import io.github.vbackcam.core.sink.VideoFileSink;
+import io.github.vbackcam.service.config.OutputKind;
 import io.github.vbackcam.service.doctor.LoopbackSetup;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +32,6 @@ final class Backends {
 
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
-  /** The {@code output} value that names the PipeWire node alone. */
-  static final String PIPEWIRE = "pipewire";
-
   /**
    * An opened output: where frames go, how its watchers are counted, and why the v4l2loopback device it names
    * cannot be used (one line; empty when it can).
@@ -45,18 +41,6 @@ final class Backends {
       this(sink, consumers, "");
     }
   }
-
-  private interface Opener {
-    Output open(String output, VideoSize size, double frameRate) throws IOException;
-  }
-
-  /** A kind of output: the first whose test accepts the {@code output} setting is used. */
-  private record Kind(String name, Predicate<String> accepts, Opener opener) {}
-
-  private static final List<Kind> OUTPUTS = List.of(
-      new Kind("PipeWire node alone", PIPEWIRE::equals, Backends::pipeWireOnly),
-      new Kind("Y4M file", Backends::isFile, Backends::y4mFile),
-      new Kind("v4l2loopback device", output -> true, Backends::loopback));
 
   private Backends() {}
 
@@ -68,13 +52,17 @@ final class Backends {
    * alone, or nowhere, and the service stays up to say why.
    */
   static Output output(String output, boolean pipewire, VideoSize size, double frameRate) throws IOException {
-    if (output.equals(PIPEWIRE) && !pipewire) {
+    OutputKind kind = OutputKind.of(output);
+    if (kind == OutputKind.PIPEWIRE_NODE && !pipewire) {
       throw new IllegalArgumentException("output = pipewire but pipewire = no: set pipewire = yes, or name a"
           + " v4l2loopback device or a .y4m file as the output");
     }
-    Kind kind = OUTPUTS.stream().filter(k -> k.accepts().test(output)).findFirst().orElseThrow();
-    Output opened = kind.opener().open(output, size, frameRate);
-    if (pipewire && !output.equals(PIPEWIRE)) {
+    Output opened = switch (kind) {
+      case PIPEWIRE_NODE -> pipeWireOnly(size, frameRate);
+      case Y4M_FILE -> y4mFile(output, size, frameRate);
+      case LOOPBACK_DEVICE -> loopback(output, size, frameRate);
+    };
+    if (pipewire && kind != OutputKind.PIPEWIRE_NODE) {
       opened = withNode(opened, size, frameRate);
     }
     String fake = System.getenv("VBACKCAM_FAKE_CONSUMERS");
@@ -102,12 +90,7 @@ final class Backends {
         new ConsumerSum(List.of(named.consumers(), node.consumerMonitor())), named.missingDevice());
   }
 
-  private static boolean isFile(String output) {
-    Path p = Path.of(output);
-    return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
-  }
-
-  private static Output pipeWireOnly(String output, VideoSize size, double frameRate) throws IOException {
+  private static Output pipeWireOnly(VideoSize size, double frameRate) throws IOException {
     PipeWireSink node = PipeWireSink.openWaiting(size, frameRate);
     return new Output(node, node.consumerMonitor());
   }

@@ -2,6 +2,7 @@ package io.github.vbackcam.service.doctor;
 
 import io.github.vbackcam.core.device.ComputeDevice;
 import io.github.vbackcam.core.source.CameraSource;
+import io.github.vbackcam.service.config.OutputKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +45,16 @@ public final class Doctor {
    * node alone), and {@code pipewire} says whether the node is published beside it. Told apart as the service does.
    */
   public record Config(String output, boolean pipewire) {
-    static final String NODE_ONLY = "pipewire";
-
     boolean nodeOnly() {
-      return output.equals(NODE_ONLY);
+      return OutputKind.of(output) == OutputKind.PIPEWIRE_NODE;
     }
 
     boolean file() {
-      Path p = Path.of(output);
-      return !nodeOnly() && !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p));
+      return OutputKind.of(output) == OutputKind.Y4M_FILE;
     }
 
     boolean device() {
-      return !nodeOnly() && !file();
+      return OutputKind.of(output) == OutputKind.LOOPBACK_DEVICE;
     }
   }
 

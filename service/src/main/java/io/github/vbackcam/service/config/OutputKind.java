@@ -1,0 +1,25 @@
+package io.github.vbackcam.service.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What the {@code output} setting names. The service opens it and {@code doctor} checks it by this one rule. */
+public enum OutputKind {
+  /** {@code output = pipewire}: the PipeWire camera node alone, no v4l2loopback device. */
+  PIPEWIRE_NODE,
+  /** A path outside {@code /dev} that is a regular file or does not exist yet: a Y4M file. */
+  Y4M_FILE,
+  /** Anything else: a v4l2loopback device. */
+  LOOPBACK_DEVICE;
+
+  /** The {@code output} value that names the PipeWire node alone. */
+  private static final String PIPEWIRE = "pipewire";
+
+  public static OutputKind of(String output) {
+    if (output.equals(PIPEWIRE)) {
+      return PIPEWIRE_NODE;
+    }
+    Path p = Path.of(output);
+    return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p)) ? Y4M_FILE : LOOPBACK_DEVICE;
+  }
+}
