@@ -6,6 +6,7 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.pipewire.PipeWireStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -109,7 +110,7 @@ public final class PipeWireSink implements FrameSink {
     return new PipeWireSink(size, spec(size, frameRate), true);
   }
 
-  private static PipeWireStream.Spec spec(VideoSize size, double frameRate) throws IOException {
+  static PipeWireStream.Spec spec(VideoSize size, double frameRate) throws IOException {
     if (size.width() % 2 != 0) {
       throw new IOException("PipeWire node " + NODE_NAME + ": YUY2 needs an even width, got " + size);
     }
@@ -144,13 +145,15 @@ public final class PipeWireSink implements FrameSink {
       return;
     }
     var image = frame.image();
-    current.send(memory -> {
-      // OpenCV converts straight into PipeWire's shared buffer: one pass, no copies.
-      try (BytePointer pointer = new BytePointer(memory);
-          Mat yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2, pointer, size.width() * 2L)) {
-        opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
-      }
-    });
+    current.send(memory -> toYuy2(image, memory));
+  }
+
+  /** Converts a BGR image straight into PipeWire's shared buffer: one pass, no copies. */
+  static void toYuy2(Mat bgr, ByteBuffer memory) {
+    try (BytePointer pointer = new BytePointer(memory);
+        Mat yuy2 = new Mat(bgr.rows(), bgr.cols(), opencv_core.CV_8UC2, pointer, bgr.cols() * 2L)) {
+      opencv_imgproc.cvtColor(bgr, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+    }
   }
 
   /** Whether the node is published now: false while PipeWire is away. */

@@ -46,8 +46,9 @@ class PipeWireSinkIT {
   private static final VideoSize SIZE = new VideoSize(1280, 720);
   /** The rate frames are written at and the node advertises: a webcam's, whatever the video file's own. */
   private static final int FPS = 30;
-  private static final int BITS = 16;
-  private static final int BLOCK = 40;
+  /** The frame index drawn on each frame: BITS blocks of BLOCK x BLOCK pixels along the top, white for 1. */
+  static final int BITS = 16;
+  static final int BLOCK = 40;
   private static final Rect MAGENTA = new Rect(800, 100, 160, 160);
 
   /** CRC32 of the YUY2 of each frame written, by frame index. */
@@ -190,7 +191,8 @@ class PipeWireSinkIT {
     }
   }
 
-  private static void mark(Frame frame, int index) {
+  /** Draws the magenta square and {@code index} (see {@link #BITS}) on the frame. */
+  static void mark(Frame frame, int index) {
     var image = frame.image();
     opencv_imgproc.rectangle(image, MAGENTA, new Scalar(255, 0, 255, 0), opencv_imgproc.FILLED, 8, 0);
     for (int bit = 0; bit < BITS; bit++) {
