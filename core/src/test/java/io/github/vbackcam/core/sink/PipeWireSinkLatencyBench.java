@@ -237,10 +237,11 @@ class PipeWireSinkLatencyBench {
     /** The last screen that showed the node, and the node's line on each look (spaces squeezed). */
     private final List<String> screen = new ArrayList<>();
     private final List<String> node = new ArrayList<>();
-    private volatile Exception failure;
+    private volatile Throwable failure;
 
     PwTop(PipeWireSession session) throws Exception {
       this.session = session;
+      looker.setDaemon(true);
       session.run("tmux", "-S", socket, "new-session", "-d", "-x", "160", "-y", "30", "pw-top");
     }
 
@@ -253,7 +254,7 @@ class PipeWireSinkLatencyBench {
       looker.interrupt();
       looker.join();
       if (failure != null) {
-        throw failure;
+        throw new AssertionError("pw-top could not be read", failure);
       }
     }
 
@@ -271,7 +272,7 @@ class PipeWireSinkLatencyBench {
         }
       } catch (InterruptedException e) {
         // asked to stop
-      } catch (Exception e) {
+      } catch (Exception | AssertionError e) {
         failure = e;
       }
     }
