@@ -1,7 +1,8 @@
 # core/src/test/pipewire/session.sh: sourced by run, service, doctor and latency. Installs PipeWire and its tools if
-# missing, and gives the caller a private user session: its own XDG_RUNTIME_DIR (mode 700), emptied of anything the caller's
-# session had, and ended, with every process started in it, when the script exits; $work in it for logs. Then the
-# helpers the checks share: fail/pass/await, a session bus, PipeWire and WirePlumber started and stopped, the node.
+# missing, and gives the caller a private user session: its own XDG_RUNTIME_DIR (mode 700), emptied of anything the
+# caller's session had, and ended, with every process started in it, when the script exits; $work in it for logs. Then
+# the helpers the checks share: fail/pass/await, a session bus, PipeWire and WirePlumber started and stopped, the
+# node.
 
 DEADLINE=${DEADLINE:-90}
 
