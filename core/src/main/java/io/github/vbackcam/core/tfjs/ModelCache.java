@@ -64,10 +64,22 @@ final class ModelCache {
 
   /** Writes an entry whose model is {@code file}, with its checksum, and moves it into place. */
   static Path store(Path root, String entry, String file, Writer writer) throws IOException {
-    return store(root.resolve(entry), dir -> {
+    return store(root.resolve(entry), withChecksum(file, writer));
+  }
+
+  /**
+   * {@link #store(Path, String, String, Writer)} without the temporary directory: for entries that only save time
+   * when they are in the cache. Throws when the cache cannot be written.
+   */
+  static Path storeInCacheOnly(Path root, String entry, String file, Writer writer) throws IOException {
+    return storeInCache(root.resolve(entry), withChecksum(file, writer));
+  }
+
+  private static Writer withChecksum(String file, Writer writer) {
+    return dir -> {
       writer.write(dir);
       Files.writeString(dir.resolve(file + CHECKSUM), sha256(dir.resolve(file)) + "\n", StandardCharsets.US_ASCII);
-    });
+    };
   }
 
   /**
