@@ -32,8 +32,9 @@ abstract class ModelSegmenter implements Segmenter {
 
   /**
    * Runs the model in place from now on where its engine allows it ({@link GraphModel#inPlaceRun}): the frame's
-   * model input is the input tensor and {@link #decode(Mat, Mat)} reads the output where the engine wrote it. For
-   * subclasses whose model has one image input and one image output; call from the constructor.
+   * model input is the input tensor and {@link #decode(Mat, Mat)} reads {@code output} where the engine wrote it
+   * (the model's other outputs are not computed). For subclasses whose model has one image input and reads one image
+   * output; call from the constructor.
    */
   final void runInPlace(String input, String output) {
     inPlace = model.inPlaceRun(input, output).orElse(null);

@@ -63,8 +63,43 @@ class InPlaceRunTest {
     }
   }
 
+  @Test
+  void computesOnlyTheOutputAskedForAndFollowsANewInputSize() throws Exception {
+    try (GraphModel model = GraphModel.load(TestModels.bodyPix("mobilenet-float-050-stride16"), Device.cpu(),
+            new SessionOptions(1, 1), InferenceEngine.ONNXRUNTIME);
+         Predictor<NDList, NDList> predictor = model.newPredictor();
+         InPlaceRun run = model.inPlaceRun(model.inputNames().get(0), "float_segments").orElseThrow();
+         Mat small = randomInput(3, 161, 161);
+         Mat large = randomInput(4, 225, 417)) {
+      for (Mat input : new Mat[] {small, large, large, small}) {
+        try (NDManager scope = model.manager().newSubManager()) {
+          NDArray array = scope.create((FloatBuffer) input.createBuffer(),
+              new Shape(1, input.rows(), input.cols(), 3));
+          array.setName(model.inputNames().get(0));
+          NDList out = predictor.predict(new NDList(array));
+          out.attach(scope);
+          NDArray expected = out.get("float_segments");
+          Mat output = run.run(input);
+          assertEquals(expected.getShape().get(1), output.rows());
+          assertEquals(expected.getShape().get(2), output.cols());
+          float[] want = expected.toFloatArray();
+          FloatBuffer got = output.createBuffer();
+          float worst = 0;
+          for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(got.get(i) - want[i]));
+          }
+          assertTrue(worst < 1e-5, input.cols() + "x" + input.rows() + ": in place differs from DJL by " + worst);
+        }
+      }
+    }
+  }
+
   private static Mat randomInput(long seed) {
-    Mat input = new Mat(256, 256, opencv_core.CV_32FC3);
+    return randomInput(seed, 256, 256);
+  }
+
+  private static Mat randomInput(long seed, int rows, int cols) {
+    Mat input = new Mat(rows, cols, opencv_core.CV_32FC3);
     FloatBuffer data = input.createBuffer();
     Random random = new Random(seed);
     for (int i = 0; i < data.capacity(); i++) {
