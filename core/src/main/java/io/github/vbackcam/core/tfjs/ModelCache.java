@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * property {@code vbackcam.cache} overrides). An entry is written in a temporary sibling and renamed into place, so
  * readers never see half of one; each entry carries a checksum of its model file so a damaged one is rebuilt. A
  * TensorFlow SavedModel is cached under {@code <hash>/saved_model.pb}, an ONNX conversion under
- * {@code <hash>-<converter version>/model.onnx}.
+ * {@code <hash>-<converter version>/model.onnx}, and a parsed model.json's graph under
+ * {@code <hash of the json>-graph1/graph.pb}.
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
