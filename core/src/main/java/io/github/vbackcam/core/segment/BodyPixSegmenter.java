@@ -31,6 +31,8 @@ final class BodyPixSegmenter extends ModelSegmenter {
 
   /** RGB means body-pix adds (negated) for ResNet50. */
   private static final double[] IMAGENET_MEAN = {-123.15, -115.90, -103.06};
+  /** The person segmentation logits: the one output used (the pose heads are not computed in place). */
+  private static final String SEGMENTS = "float_segments";
 
   private final boolean resnet;
   private final int outputStride;
@@ -54,6 +56,7 @@ final class BodyPixSegmenter extends ModelSegmenter {
     this.resnet = resnet;
     this.outputStride = outputStride;
     this.internalResolution = internalResolution;
+    runInPlace(model.inputNames().get(0), SEGMENTS);
   }
 
   /** body-pix's toValidInputResolution: the largest k * stride + 1 not above the size. */
@@ -122,7 +125,12 @@ final class BodyPixSegmenter extends ModelSegmenter {
 
   @Override
   Mat decode(NDList outputs, Mat image) {
-    Tensors.output(outputs.get("float_segments"), logits);
+    Tensors.output(outputs.get(SEGMENTS), logits);
+    return decode(logits, image);
+  }
+
+  @Override
+  Mat decode(Mat segmentLogits, Mat image) {
     Geometry g = geometry(image.cols(), image.rows());
     int inH = g.height();
     int inW = g.width();
@@ -131,8 +139,9 @@ final class BodyPixSegmenter extends ModelSegmenter {
     int padLeft = g.padLeft();
     int padRight = g.padRight();
     // resizeBilinear(alignCorners = true) of the logits to the model input size.
-    affineResize(logits, upsampled, inW, inH,
-        (logits.cols() - 1.0) / Math.max(1, inW - 1), (logits.rows() - 1.0) / Math.max(1, inH - 1), 0, 0,
+    affineResize(segmentLogits, upsampled, inW, inH,
+        (segmentLogits.cols() - 1.0) / Math.max(1, inW - 1), (segmentLogits.rows() - 1.0) / Math.max(1, inH - 1),
+        0, 0,
         BORDER_REPLICATE);
     Activations.sigmoid(upsampled, upsampled);
     // cropAndResize of the unpadded box back to the frame's aspect, at the model's resolution (the stage upscales).

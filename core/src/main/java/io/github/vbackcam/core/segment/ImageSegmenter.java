@@ -49,6 +49,7 @@ final class ImageSegmenter extends ModelSegmenter {
     this.width = width;
     this.height = height;
     this.output = output;
+    runInPlace(inputName, outputName);
   }
 
   @Override
@@ -71,18 +72,27 @@ final class ImageSegmenter extends ModelSegmenter {
   @Override
   Mat decode(NDList outputs, Mat image) {
     Tensors.output(outputs.get(outputName), raw);
-    switch (output) {
-      case PROBABILITY -> raw.copyTo(person);
-      case LOGIT -> Activations.sigmoid(raw, person);
+    return decode(raw, image);
+  }
+
+  @Override
+  Mat decode(Mat modelOutput, Mat image) {
+    Mat p = switch (output) {
+      case PROBABILITY -> modelOutput; // read once, by the conversion below
+      case LOGIT -> {
+        Activations.sigmoid(modelOutput, person);
+        yield person;
+      }
       case TWO_CLASS_LOGITS -> {
         // softmax([b, p])[1] = sigmoid(p - b)
-        extractChannel(raw, person, 1);
-        extractChannel(raw, background, 0);
+        extractChannel(modelOutput, person, 1);
+        extractChannel(modelOutput, background, 0);
         subtract(person, background, person);
         Activations.sigmoid(person, person);
+        yield person;
       }
-    }
-    person.convertTo(probability8, CV_8U, 255, 0);
+    };
+    p.convertTo(probability8, CV_8U, 255, 0);
     return probability8;
   }
 

@@ -135,20 +135,21 @@ public final class ModelCatalog implements SegmenterFactory {
   public Segmenter open(String spec) throws IOException {
     Path json = locate(spec);
     String name = spec == null || spec.isBlank() ? DEFAULT : spec;
-    SharedSegmenters.Key key = new SharedSegmenters.Key(name, TfjsModel.read(json).contentHash(),
-        engine.engine().name());
+    // Read once: parsing the graph is a good part of a cold start, so the same reading serves the key, the family
+    // and the engine's load.
+    TfjsModel topology = TfjsModel.read(json);
+    SharedSegmenters.Key key = new SharedSegmenters.Key(name, topology.contentHash(), engine.engine().name());
     Segmenter reused = loaded.reuse(key);
     if (reused != null) {
       LOG.info("{}: reusing the loaded model", reused.describe());
       return reused;
     }
-    return loaded.add(key, load(json, name));
+    return loaded.add(key, load(json, topology, name));
   }
 
-  private Segmenter load(Path json, String name) throws IOException {
-    TfjsModel topology = TfjsModel.readTopology(json);
+  private Segmenter load(Path json, TfjsModel topology, String name) throws IOException {
     boolean rvm = topology.inputNames().contains("src") && topology.inputNames().contains("r1i");
-    GraphModel model = load(json, rvm);
+    GraphModel model = load(topology, rvm);
     String on = " on " + model.engine().userName();
     try {
       if (topology.outputNames().contains("float_segments")) {
@@ -170,20 +171,21 @@ public final class ModelCatalog implements SegmenterFactory {
    * The model in the chosen engine. RVM's recurrent control flow (Switch/Merge) has no ONNX conversion, so it stays
    * on TensorFlow; so does a model of ops the ONNX converter lacks when the engine was chosen automatically.
    */
-  private GraphModel load(Path json, boolean rvm) throws IOException {
+  private GraphModel load(TfjsModel source, boolean rvm) throws IOException {
     InferenceEngine chosen = engine.engine();
     if (chosen == InferenceEngine.ONNXRUNTIME && rvm) {
-      LOG.info("{}: Robust Video Matting runs on TensorFlow (its control flow has no ONNX conversion)", json);
+      LOG.info("{}: Robust Video Matting runs on TensorFlow (its control flow has no ONNX conversion)",
+          source.json());
       chosen = InferenceEngine.TENSORFLOW;
     }
     try {
-      return GraphModel.load(json, device.djlDevice(), session, chosen);
+      return GraphModel.load(source, device.djlDevice(), session, chosen);
     } catch (ModelFormatException e) {
       if (chosen != InferenceEngine.ONNXRUNTIME || !engine.requested().equals("auto")) {
         throw e;
       }
       LOG.warn("{}; running it on TensorFlow instead", e.getMessage());
-      return GraphModel.load(json, device.djlDevice(), session, InferenceEngine.TENSORFLOW);
+      return GraphModel.load(source, device.djlDevice(), session, InferenceEngine.TENSORFLOW);
     }
   }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Step;
 import io.github.vbackcam.core.tfjs.GraphModel;
+import io.github.vbackcam.core.tfjs.InPlaceRun;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 
@@ -20,11 +21,23 @@ abstract class ModelSegmenter implements Segmenter {
   protected final GraphModel model;
   private final Predictor<NDList, NDList> predictor;
   private final String description;
+  /** The model run in place, for one-image models in an engine that allows it; else null, and DJL arrays it is. */
+  private InPlaceRun inPlace;
 
   ModelSegmenter(GraphModel model, String description) {
     this.model = model;
     this.predictor = model.newPredictor();
     this.description = description;
+  }
+
+  /**
+   * Runs the model in place from now on where its engine allows it ({@link GraphModel#inPlaceRun}): the frame's
+   * model input is the input tensor and {@link #decode(Mat, Mat)} reads {@code output} where the engine wrote it
+   * (the model's other outputs are not computed). For subclasses whose model has one image input and reads one image
+   * output; call from the constructor.
+   */
+  final void runInPlace(String input, String output) {
+    inPlace = model.inPlaceRun(input, output).orElse(null);
   }
 
   @Override
@@ -44,6 +57,15 @@ abstract class ModelSegmenter implements Segmenter {
   public final Mat segment(Frame frame) throws Exception {
     if (frame.modelInput(this) == null) {
       prepare(frame);
+    }
+    if (inPlace != null) {
+      long t1 = System.nanoTime();
+      Mat output = inPlace.run(frame.modelInput(this));
+      long t2 = System.nanoTime();
+      Mat probability = decode(output, frame.image());
+      frame.addStepNanos(Step.INFERENCE, t2 - t1);
+      frame.addStepNanos(Step.POSTPROCESS, System.nanoTime() - t2);
+      return probability;
     }
     try (NDManager scope = model.manager().newSubManager()) {
       long t0 = System.nanoTime();
@@ -73,6 +95,11 @@ abstract class ModelSegmenter implements Segmenter {
   /** The person probability (CV_8UC1) covering the whole image, from the model's outputs; see {@link #segment}. */
   abstract Mat decode(NDList outputs, Mat image);
 
+  /** {@link #decode(NDList, Mat)} from the model's one output, run in place; only called after {@link #runInPlace}. */
+  Mat decode(Mat output, Mat image) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run in place");
+  }
+
   @Override
   public String describe() {
     return description;
@@ -83,6 +110,9 @@ abstract class ModelSegmenter implements Segmenter {
 
   @Override
   public final void close() {
+    if (inPlace != null) {
+      inPlace.close();
+    }
     closeBuffers();
     predictor.close();
     model.close();

@@ -10,12 +10,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.translate.NoopTranslator;
+import ai.onnxruntime.OrtSession;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +39,19 @@ public final class GraphModel implements AutoCloseable {
   private final InferenceEngine engine;
   private final boolean fromCache;
   private final AutoCloseable resources;
+  private final OrtSession session;
 
   private GraphModel(TfjsModel source, Loaded loaded, InferenceEngine engine, boolean fromCache) {
     this.source = source;
     this.model = loaded.model();
     this.resources = loaded.resources();
+    this.session = loaded.session();
     this.engine = engine;
     this.fromCache = fromCache;
   }
 
-  /** A loaded model and what must be closed after it. */
-  record Loaded(Model model, AutoCloseable resources) {}
+  /** A loaded model, what must be closed after it, and its ONNX Runtime session (null in TensorFlow). */
+  record Loaded(Model model, AutoCloseable resources, OrtSession session) {}
 
   /** Reads the model, converts it for TensorFlow (or takes the conversion from the cache) and loads it. */
   public static GraphModel load(Path modelJson, Device device, SessionOptions options) throws IOException {
@@ -60,10 +64,15 @@ public final class GraphModel implements AutoCloseable {
    */
   public static GraphModel load(Path modelJson, Device device, SessionOptions options, InferenceEngine engine)
       throws IOException {
+    return load(TfjsModel.read(modelJson), device, options, engine);
+  }
+
+  /** {@link #load(Path, Device, SessionOptions, InferenceEngine)} for a model already read. */
+  public static GraphModel load(TfjsModel source, Device device, SessionOptions options, InferenceEngine engine)
+      throws IOException {
     if (engine == InferenceEngine.TENSORFLOW) {
       TfRuntime.start();
     }
-    TfjsModel source = TfjsModel.read(modelJson);
     Path root = ModelCache.root();
     String entry = engine == InferenceEngine.TENSORFLOW ? source.contentHash()
         : source.contentHash() + "-" + OnnxConverter.VERSION;
@@ -85,8 +94,8 @@ public final class GraphModel implements AutoCloseable {
       return new GraphModel(source, open(dir, device, options, engine), engine, false);
     } catch (IOException e) {
       ModelCache.delete(dir); // a conversion the engine refuses is no use to the next load either
-      throw new ModelFormatException(modelJson, engine.djlName() + " rejects the converted graph: " + e.getMessage(),
-          e);
+      throw new ModelFormatException(source.json(),
+          engine.djlName() + " rejects the converted graph: " + e.getMessage(), e);
     }
   }
 
@@ -104,6 +113,14 @@ public final class GraphModel implements AutoCloseable {
 
   public Predictor<NDList, NDList> newPredictor() {
     return model.newPredictor(new NamedOutputs());
+  }
+
+  /**
+   * A runner of this model's one image input and one image output without per-frame buffers, where the engine allows
+   * it (ONNX Runtime); one per pipeline thread, closed by the caller before the model.
+   */
+  public Optional<InPlaceRun> inPlaceRun(String input, String output) {
+    return session == null ? Optional.empty() : Optional.of(new InPlaceRun(session, input, output));
   }
 
   /**
@@ -168,7 +185,7 @@ public final class GraphModel implements AutoCloseable {
           .optOption("ConfigProto", options.toDjlOption())
           .optTranslator(new NoopTranslator())
           .build();
-      return new Loaded(criteria.loadModel(), () -> { });
+      return new Loaded(criteria.loadModel(), () -> { }, null);
     } catch (ModelNotFoundException | MalformedModelException | EngineException e) {
       // EngineException: the engine refused the graph while creating the session.
       throw new IOException(e.getMessage(), e);

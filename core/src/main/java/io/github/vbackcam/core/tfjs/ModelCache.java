@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * property {@code vbackcam.cache} overrides). An entry is written in a temporary sibling and renamed into place, so
  * readers never see half of one; each entry carries a checksum of its model file so a damaged one is rebuilt. A
  * TensorFlow SavedModel is cached under {@code <hash>/saved_model.pb}, an ONNX conversion under
- * {@code <hash>-<converter version>/model.onnx}.
+ * {@code <hash>-<converter version>/model.onnx}, and a parsed model.json's graph under
+ * {@code <hash of the json>-graph1/graph.pb}.
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -64,10 +65,22 @@ final class ModelCache {
 
   /** Writes an entry whose model is {@code file}, with its checksum, and moves it into place. */
   static Path store(Path root, String entry, String file, Writer writer) throws IOException {
-    return store(root.resolve(entry), dir -> {
+    return store(root.resolve(entry), withChecksum(file, writer));
+  }
+
+  /**
+   * {@link #store(Path, String, String, Writer)} without the temporary directory: for entries that only save time
+   * when they are in the cache. Throws when the cache cannot be written.
+   */
+  static Path storeInCacheOnly(Path root, String entry, String file, Writer writer) throws IOException {
+    return storeInCache(root.resolve(entry), withChecksum(file, writer));
+  }
+
+  private static Writer withChecksum(String file, Writer writer) {
+    return dir -> {
       writer.write(dir);
       Files.writeString(dir.resolve(file + CHECKSUM), sha256(dir.resolve(file)) + "\n", StandardCharsets.US_ASCII);
-    });
+    };
   }
 
   /**

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.proto.framework.AttrValue;
 import org.tensorflow.proto.framework.DataType;
 import org.tensorflow.proto.framework.GraphDef;
@@ -42,6 +44,11 @@ public final class TfjsModel {
    * It is part of {@link #contentHash()}.
    */
   static final String CONVERTER_VERSION = "vbackcam-tfjs-1";
+
+  /** The cache entry of a parsed graph is {@code <sha256 of model.json>-graph1/graph.pb}. */
+  private static final String GRAPH_CACHE = "graph1";
+  private static final String GRAPH_FILE = "graph.pb";
+  private static final Logger LOG = LoggerFactory.getLogger(TfjsModel.class);
 
 
   /**
@@ -162,7 +169,7 @@ public final class TfjsModel {
     if (!root.has("modelTopology") || !root.get("modelTopology").isJsonObject()) {
       throw new ModelFormatException(json, "no modelTopology object");
     }
-    GraphDef graph = parseGraph(json, root.getAsJsonObject("modelTopology"));
+    GraphDef graph = parseGraph(json, jsonBytes, root.getAsJsonObject("modelTopology"));
     ManifestReader manifest = ManifestReader.parse(json, root.get("weightsManifest"));
     Map<String, NodeDef> nodes = new LinkedHashMap<>();
     for (NodeDef node : graph.getNodeList()) {
@@ -202,7 +209,22 @@ public final class TfjsModel {
         HexFormat.of().formatHex(digest.digest()));
   }
 
-  private static GraphDef parseGraph(Path json, JsonObject topology) throws ModelFormatException {
+  /**
+   * The graph from {@code modelTopology}. Reading it as JSON (protobuf's JsonFormat, all reflection) was the largest
+   * part of reading a model at start-up, about 150 ms of CPU on a cold JVM; its binary form parses in a few, so it is
+   * cached under the json's hash ({@link ModelCache}) and read from there next time.
+   */
+  private static GraphDef parseGraph(Path json, byte[] jsonBytes, JsonObject topology) throws ModelFormatException {
+    Path root = ModelCache.root();
+    String entry = HexFormat.of().formatHex(sha256().digest(jsonBytes)) + "-" + GRAPH_CACHE;
+    try {
+      Path cached = ModelCache.lookup(root, entry, GRAPH_FILE);
+      if (cached != null) {
+        return GraphDef.parseFrom(Files.readAllBytes(cached.resolve(GRAPH_FILE)));
+      }
+    } catch (IOException e) {
+      LOG.debug("cached graph of {} unreadable; parsing the json", json, e);
+    }
     GraphDef.Builder graph = GraphDef.newBuilder();
     try {
       JsonFormat.parser().ignoringUnknownFields().merge(topology.toString(), graph);
@@ -212,7 +234,14 @@ public final class TfjsModel {
     if (graph.getNodeCount() == 0) {
       throw new ModelFormatException(json, "modelTopology has no nodes");
     }
-    return graph.build();
+    GraphDef built = graph.build();
+    try {
+      ModelCache.storeInCacheOnly(root, entry, GRAPH_FILE,
+          dir -> Files.write(dir.resolve(GRAPH_FILE), built.toByteArray()));
+    } catch (IOException e) {
+      LOG.debug("not caching the graph of {}", json, e);
+    }
+    return built;
   }
 
   private static void checkConstsHaveWeights(Path json, GraphDef graph, List<WeightSpec> specs)
@@ -259,17 +288,14 @@ public final class TfjsModel {
           throw new ModelFormatException(json, what + " '" + name + "' has unknown dtype " + info.get("dtype"));
         }
       }
-      TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-      if (info.has("tensorShape")) {
-        try {
-          JsonFormat.parser().ignoringUnknownFields().merge(info.get("tensorShape").toString(), shape);
-        } catch (InvalidProtocolBufferException e) {
-          throw new ModelFormatException(json, what + " '" + name + "' has a bad tensorShape", e);
-        }
-      } else {
-        shape.setUnknownRank(true);
+      TensorShapeProto shape;
+      try {
+        shape = info.has("tensorShape") ? shape(info.getAsJsonObject("tensorShape"))
+            : TensorShapeProto.newBuilder().setUnknownRank(true).build();
+      } catch (RuntimeException e) { // not an object, a dim not an object, a size not a number
+        throw new ModelFormatException(json, what + " '" + name + "' has a bad tensorShape", e);
       }
-      Endpoint endpoint = new Endpoint(name, tensor, dtype, shape.build());
+      Endpoint endpoint = new Endpoint(name, tensor, dtype, shape);
       if (!nodes.containsKey(endpoint.node())) {
         throw new ModelFormatException(json, what + " '" + name + "' names node '" + endpoint.node()
             + "', which is not in the graph");
@@ -278,6 +304,26 @@ public final class TfjsModel {
     }
     result.sort(Comparator.comparing(Endpoint::name));
     return result;
+  }
+
+  /**
+   * A TensorShapeProto in its JSON form ({@code {"dim": [{"size": "1"}, ...]}}, sizes as strings or numbers, -1 for
+   * unknown), read by hand: JsonFormat would cost a cold start its warm-up for these few fields.
+   */
+  private static TensorShapeProto shape(JsonObject json) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    if (json.has("unknownRank")) {
+      shape.setUnknownRank(json.get("unknownRank").getAsBoolean());
+    }
+    if (json.has("dim")) {
+      for (JsonElement element : json.getAsJsonArray("dim")) {
+        JsonObject dim = element.getAsJsonObject();
+        shape.addDimBuilder()
+            .setSize(dim.has("size") ? dim.get("size").getAsLong() : 0)
+            .setName(dim.has("name") ? dim.get("name").getAsString() : "");
+      }
+    }
+    return shape.build();
   }
 
   private static List<Endpoint> placeholders(GraphDef graph) {

@@ -15,8 +15,11 @@
  *            GraphModel.load: DJL engine "TensorFlow" (Criteria) or "OnnxRuntime" (OrtSessions), SessionOptions
  *                                                 ▼
  *                                  Predictor&lt;NDList, NDList&gt;: inputs and outputs by name
+ *                                  InPlaceRun (ONNX Runtime): a frame's matrix in, one bound output matrix out
  * </pre>
  *
- * <p>The ONNX path never loads TensorFlow's natives. Every reference is non-null unless documented otherwise.
+ * <p>The graph parsed from model.json is cached too, in protobuf's binary form ({@code <json hash>-graph1}), so a
+ * start with a converted model does not parse JSON into protobuf. The ONNX path never loads TensorFlow's natives.
+ * Every reference is non-null unless documented otherwise.
  */
 package io.github.vbackcam.core.tfjs;

@@ -45,6 +45,39 @@ class TfjsModelTest {
   }
 
   @Test
+  void theGraphIsReadFromItsCachedBinaryFormNextTimeAndAgainFromJsonWhenThatIsDamaged() throws Exception {
+    String before = System.getProperty("vbackcam.cache");
+    Path cache = dir.resolve("cache");
+    System.setProperty("vbackcam.cache", cache.toString());
+    try {
+      Path json = TestModels.npmModel("meet");
+      TfjsModel parsed = TfjsModel.read(json);
+      Path graph;
+      try (var entries = Files.list(cache)) {
+        graph = entries.filter(p -> p.getFileName().toString().endsWith("-graph1")).findFirst().orElseThrow()
+            .resolve("graph.pb");
+      }
+      assertTrue(Files.size(graph) > 1000, "the graph was cached");
+      TfjsModel cached = TfjsModel.read(json);
+      assertEquals(parsed.graph(), cached.graph());
+      assertEquals(parsed.inputs(), cached.inputs());
+      assertEquals(parsed.outputs(), cached.outputs());
+      assertEquals(parsed.contentHash(), cached.contentHash());
+      assertEquals(List.of(1L, 144L, 256L, 3L), cached.inputs().get(0).shape().getDimList().stream()
+          .map(d -> d.getSize()).toList());
+
+      Files.write(graph, new byte[] {1, 2, 3});
+      assertEquals(parsed.graph(), TfjsModel.read(json).graph(), "a damaged entry is parsed again from the json");
+    } finally {
+      if (before == null) {
+        System.clearProperty("vbackcam.cache");
+      } else {
+        System.setProperty("vbackcam.cache", before);
+      }
+    }
+  }
+
+  @Test
   void float16WeightsAreDecoded() throws Exception {
     TfjsModel selfie = TfjsModel.read(TestModels.npmModel("selfie"));
     WeightSpec halfs = selfie.weightSpecs().stream().filter(w -> w.quantization() != null).findFirst().orElseThrow();

@@ -94,6 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     private long lastEnd;
     private long firstCpu;
     private long lastCpu;
+    private long firstFrameUptimeMillis;
     private VideoSize frameSize;
 
     Recorder(long rssEvery) {
@@ -112,6 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (firstEnd == 0) {
         firstEnd = now;
         firstCpu = cpu;
+        firstFrameUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         frameSize = new VideoSize(frame.width(), frame.height());
       }
       lastEnd = now;
@@ -136,6 +138,10 @@ public final class BenchCommand implements Callable<Integer> {
       field(sb, "cpuMsPerFrame", num(cpuNanos / 1e6 / Math.max(1, n)));
       // The same without model loading and warm-up: CPU time between the first and the last frame written.
       field(sb, "steadyCpuMsPerFrame", num(n > 1 ? (lastCpu - firstCpu) / 1e6 / (n - 1) : 0));
+      // The cold start: from the JVM's start (before Java's own start-up, the model and the camera) to the first
+      // frame written, in wall time and in the process's CPU time.
+      field(sb, "firstFrameSeconds", num(firstFrameUptimeMillis / 1e3));
+      field(sb, "firstFrameCpuSeconds", num(firstCpu / 1e9));
       field(sb, "cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
       field(sb, "peakRssMb", num(Memory.peakRssMb()));
       StringBuilder samples = new StringBuilder("{");

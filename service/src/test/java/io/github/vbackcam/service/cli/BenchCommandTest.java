@@ -23,6 +23,8 @@ class BenchCommandTest {
     String text = Files.readString(json);
     assertTrue(text.contains("\"engine\": \"" + engine + "\""), text);
     assertTrue(text.contains("\"engineReason\": \"requested\""), text);
+    assertTrue(text.matches("(?s).*\"firstFrameSeconds\": [0-9]*[1-9][0-9]*\\.[0-9]{3},.*"), text);
+    assertTrue(text.matches("(?s).*\"firstFrameCpuSeconds\": [0-9]+\\.[0-9]{3},.*"), text);
   }
 
   @Test
