@@ -53,7 +53,7 @@ final class ServiceHarness implements AutoCloseable {
   /** Starts a private dbus-daemon; returns its address. */
   static Process privateBus(String[] address) throws IOException {
     Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // inherited, a leaked bus would hold Surefire's stderr
     address[0] = new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream(),
         StandardCharsets.UTF_8)).readLine();
     assertTrue(address[0] != null && address[0].startsWith("unix:"), "dbus-daemon printed no address");
@@ -71,7 +71,12 @@ final class ServiceHarness implements AutoCloseable {
     Path file = h.dir.resolve("config/vbackcam/vbackcam.conf");
     Files.createDirectories(file.getParent());
     Files.writeString(file, config);
-    h.startService();
+    try {
+      h.startService();
+    } catch (Throwable t) {
+      h.close(); // a bus left running keeps Maven waiting for the forked JVM's streams
+      throw t;
+    }
     return h;
   }
 
