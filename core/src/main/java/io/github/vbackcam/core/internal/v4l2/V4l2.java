@@ -44,11 +44,18 @@ public final class V4l2 {
 
   /**
    * v4l2loopback's client-usage event: {@code V4L2_EVENT_PRIVATE_START (0x08000000) + 0x08E00000 + 1}, from
-   * v4l2loopback 0.15.0's {@code v4l2loopback.c}. It is queued on subscription and whenever a consumer starts or
-   * stops streaming; its payload (a {@code __u32} at the start of the event's union) is non-zero while a consumer
+   * v4l2loopback 0.15.0's {@code v4l2loopback.c}. It is queued whenever a consumer starts or stops streaming, and on
+   * subscription only when the subscription asks for it ({@link #EVENT_SUB_FL_SEND_INITIAL}); its payload (a {@code __u32} at the start of the event's union) is non-zero while a consumer
    * streams.
    */
   public static final int EVENT_PRI_CLIENT_USAGE = 0x08000000 + 0x08E00000 + 1;
+
+  /**
+   * {@code V4L2_EVENT_SUB_FL_SEND_INITIAL}: queue the current state on subscription. Without it a writer that
+   * starts while a consumer already streams (the service restarted under an open call) hears nothing until that
+   * consumer stops, and idles the whole time.
+   */
+  public static final int EVENT_SUB_FL_SEND_INITIAL = 1;
 
   /** The driver name v4l2loopback reports in {@code struct v4l2_capability}. */
   public static final String LOOPBACK_DRIVER = "v4l2 loopback";
@@ -112,10 +119,14 @@ public final class V4l2 {
     return new int[] {b.getInt(12), b.getInt(16)};
   }
 
-  /** {@code struct v4l2_event_subscription} for one event type. */
+  /**
+   * {@code struct v4l2_event_subscription} for one event type ({@code type}, {@code id}, {@code flags}), asking for
+   * the current state at once.
+   */
   public static byte[] subscription(int type) {
     ByteBuffer b = ByteBuffer.allocate(SUBSCRIPTION_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(0, type);
+    b.putInt(8, EVENT_SUB_FL_SEND_INITIAL);
     return b.array();
   }
 

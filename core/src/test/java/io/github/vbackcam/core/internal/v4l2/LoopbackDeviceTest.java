@@ -200,4 +200,18 @@ class LoopbackDeviceTest {
     assertEquals(32, s.length);
     assertArrayEquals(new byte[] {1, 0, (byte) 0xE0, 0x10}, java.util.Arrays.copyOf(s, 4));
   }
+
+  /**
+   * The VM test's restart check found this: without V4L2_EVENT_SUB_FL_SEND_INITIAL v4l2loopback queues no event on
+   * subscription, so a service started while a consumer already streams counted 0 consumers and idled.
+   */
+  @Test
+  void subscriptionAsksForTheCurrentUsageAtOnce() {
+    ByteBuffer s = ByteBuffer.wrap(V4l2.subscription(V4l2.EVENT_PRI_CLIENT_USAGE)).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(0, s.getInt(4), "id");
+    assertEquals(1, s.getInt(8), "flags: V4L2_EVENT_SUB_FL_SEND_INITIAL");
+    for (int off = 12; off < 32; off += 4) {
+      assertEquals(0, s.getInt(off), "reserved at " + off);
+    }
+  }
 }
