@@ -54,28 +54,6 @@ opts+=(-XX:-UsePerfData)
 # unit's MemoryHigh=/MemoryMax= bound. 256 MB leaves 4x margin. render, segment and bench keep the default: an image
 # of up to 64 megapixels is held in Java arrays at its own size there. A later -Xmx in VBACKCAM_JAVA_OPTS wins.
 [ "${1:-}" = run ] && opts+=(-Xmx256m)
-# A class-data archive of the classes the service loads (AppCDS) takes its CPU to the first frame from 3.4-3.7 s to
-# 2.5-2.9 s (measured with service/src/test/bench/compare-start-idle). `run` writes it when it exits, first to a
-# name of its own that the next start renames into place once that process is gone, so no JVM maps a half-written
-# archive; every command then maps it. Its name holds the runtime and the jars' folder, so an upgrade of either
-# starts a new one. A JVM that cannot use an archive runs without it; CDS's own log lines are off, as they would mix
-# with a command's output.
-if [ -d "$lib" ]; then
-    cds="${cache}/cds-$(feature "$java")-$(stat -L -c %Y "$java")-$(stat -c %Y "$lib").jsa"
-    if [ ! -f "$cds" ]; then
-        for part in "$cds".*.part; do
-            pid=${part%.part}
-            [ -f "$part" ] && ! kill -0 "${pid##*.}" 2>/dev/null && mv -f "$part" "$cds" 2>/dev/null || true
-        done
-    fi
-    opts+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
-    if [ -f "$cds" ]; then
-        opts+=(-XX:SharedArchiveFile="$cds")
-    elif [ "${1:-}" = run ] && mkdir -p "$cache"; then
-        opts+=(-XX:ArchiveClassesAtExit="$cds.$$.part") # exec keeps $$ as the JVM's PID
-    fi
-    find "$cache" -maxdepth 1 -name 'cds-*.jsa*' ! -name "${cds##*/}*" -delete 2>/dev/null || true
-fi
 if [ -d "$natives" ]; then
     # DJL loads TensorFlow from TENSORFLOW_LIBRARY_PATH; JavaCPP (FFmpeg, OpenCV, OpenBLAS) and JNA find their
     # libraries in the same folder. JavaCPP still copies OpenBLAS once under a second name into its cache (37 MB):
