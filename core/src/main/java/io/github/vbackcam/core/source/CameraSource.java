@@ -182,6 +182,13 @@ public final class CameraSource implements FrameSource {
           replaced.close();
         }
       }
+    } catch (RuntimeException | Error e) {
+      // A frame the converter cannot take, or worse. Without this the reader would die unseen and read() wait for
+      // ever: a stall only counts while the reader is waiting on the camera.
+      fail(new IOException("camera " + device + " failed: " + e, e));
+      if (e instanceof Error error) {
+        throw error;
+      }
     } finally {
       closeGrabber();
     }

@@ -2,6 +2,7 @@ package io.github.vbackcam.core.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Frame;
@@ -96,6 +97,30 @@ class CameraSourceStallTest {
     while (!condition.getAsBoolean()) {
       assertTrue(System.nanoTime() < end, "timed out after " + seconds + " s waiting for " + what);
       Thread.sleep(20);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aFrameTheReaderCannotConvertFailsReadInsteadOfHangingIt(@TempDir Path dir) throws Exception {
+    Path clip = dir.resolve("clip.y4m");
+    assertEquals(0, new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
+        "testsrc2=size=160x90:rate=15", "-frames:v", "30", "-pix_fmt", "yuv420p", "-y", clip.toString())
+        .inheritIO().start().waitFor(), "ffmpeg");
+    // A real grabber on a real clip whose frames come back without pixels, as a broken driver's might: the reader
+    // thread's conversion throws.
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toString()) {
+      @Override
+      public org.bytedeco.javacv.Frame grabImage() throws Exception {
+        super.grabImage();
+        return new org.bytedeco.javacv.Frame();
+      }
+    };
+    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    grabber.start();
+    try (CameraSource camera = new CameraSource("broken camera", grabber, null, new FrameGaps("broken camera"))) {
+      IOException e = assertThrows(IOException.class, camera::read);
+      assertTrue(e.getMessage().startsWith("camera broken camera failed: "), e.getMessage());
     }
   }
 

@@ -45,8 +45,8 @@ public final class V4l2 {
   /**
    * v4l2loopback's client-usage event: {@code V4L2_EVENT_PRIVATE_START (0x08000000) + 0x08E00000 + 1}, from
    * v4l2loopback 0.15.0's {@code v4l2loopback.c}. It is queued whenever a consumer starts or stops streaming, and on
-   * subscription only when the subscription asks for it ({@link #EVENT_SUB_FL_SEND_INITIAL}); its payload (a {@code __u32} at the start of the event's union) is non-zero while a consumer
-   * streams.
+   * subscription only when the subscription asks for it ({@link #EVENT_SUB_FL_SEND_INITIAL}); its payload (a
+   * {@code __u32} at the start of the event's union) is non-zero while a consumer streams.
    */
   public static final int EVENT_PRI_CLIENT_USAGE = 0x08000000 + 0x08E00000 + 1;
 
