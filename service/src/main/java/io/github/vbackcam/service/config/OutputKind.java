@@ -1,7 +1,9 @@
 package io.github.vbackcam.service.config;
 
+import io.github.vbackcam.core.internal.FileTypes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** What the {@code output} setting names. The service opens it and {@code doctor} checks it by this one rule. */
 public enum OutputKind {
@@ -21,5 +23,18 @@ public enum OutputKind {
     }
     Path p = Path.of(output);
     return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p)) ? Y4M_FILE : LOOPBACK_DEVICE;
+  }
+
+  /** Why a {@link #Y4M_FILE} output cannot be written (one line), or empty when it can. */
+  public static Optional<String> fileProblem(String output) {
+    Path p = Path.of(output).toAbsolutePath();
+    if (!FileTypes.extension(p).equals("y4m")) {
+      return Optional.of("output '" + output + "' is a regular file: give it the .y4m extension (the service writes"
+          + " Y4M to files)");
+    }
+    if (!Files.isDirectory(p.getParent())) {
+      return Optional.of("output '" + output + "': its folder " + p.getParent() + " does not exist");
+    }
+    return Optional.empty();
   }
 }

@@ -3,7 +3,6 @@ package io.github.vbackcam.service.daemon;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
-import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.EllipseSegmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.core.sink.ConsumerMonitor;
@@ -96,10 +95,9 @@ final class Backends {
   }
 
   private static Output y4mFile(String output, VideoSize size, double frameRate) throws IOException {
-    if (!FileTypes.extension(Path.of(output)).equals("y4m")) {
-      throw new IllegalArgumentException("output '" + output + "' is a regular file: give it the .y4m extension"
-          + " (the service writes Y4M to files)");
-    }
+    OutputKind.fileProblem(output).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
     return new Output(new VideoFileSink(Path.of(output), size, frameRate),
         ConsumerMonitor.alwaysWatched("always on: the output is a file"));
   }

@@ -129,7 +129,8 @@ public final class Doctor {
     List<String> live = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     if (config.file()) {
-      live.add(config.output() + " (Y4M file)");
+      OutputKind.fileProblem(config.output()).ifPresentOrElse(missing::add,
+          () -> live.add(config.output() + " (Y4M file)"));
     } else if (config.device()) {
       loopback.stream().filter(c -> !c.ok() && DEVICE_USABLE.contains(c.name())).findFirst().ifPresentOrElse(
           c -> missing.add(c.name().equals("setup") ? config.output() + " cannot be used: " + c.message()

@@ -181,6 +181,20 @@ class DoctorTest {
   }
 
   @Test
+  void aFileOutputThatRunWouldRefuseIsNotLive() throws IOException {
+    pipewire = () -> new PipeWireProbe("1.4.2", "", NO_DAEMON);
+    config = new Doctor.Config(root.resolve("out.txt").toString(), true);
+    assertEquals("FAIL outputs: vbackcam run would have no live output: output '" + root.resolve("out.txt")
+        + "' is a regular file: give it the .y4m extension (the service writes Y4M to files); PipeWire node"
+        + " vbackcam: " + NO_DAEMON, check(run(null), "outputs").toString());
+    Path nowhere = root.resolve("no-such-folder/out.y4m");
+    config = new Doctor.Config(nowhere.toString(), true);
+    assertEquals("FAIL outputs: vbackcam run would have no live output: output '" + nowhere + "': its folder "
+        + nowhere.getParent() + " does not exist; PipeWire node vbackcam: " + NO_DAEMON,
+        check(run(null), "outputs").toString());
+  }
+
+  @Test
   void aDeviceTakenByAnotherProgramIsNotLive() throws IOException {
     healthy();
     write(sys().resolve("devices/virtual/video4linux/video20/name"), "OBS Virtual Camera\n");
