@@ -30,8 +30,13 @@ public final class Handoff {
   public boolean put(Frame frame) throws InterruptedException {
     Frame dropped = null;
     synchronized (this) {
-      while (!aborted && policy == Policy.BLOCK && frames.size() >= capacity) {
-        wait();
+      try {
+        while (!aborted && policy == Policy.BLOCK && frames.size() >= capacity) {
+          wait();
+        }
+      } catch (InterruptedException e) {
+        frame.close(); // the frame was handed over: an interrupted put (Pipeline.stop) must not leak it
+        throw e;
       }
       if (aborted) {
         frame.close();
