@@ -64,7 +64,12 @@ public final class Images {
    */
   public static Frame coverFrame(Mat src, VideoSize size, long sequence, long ptsMicros) {
     Frame frame = Frame.allocate(size.width(), size.height(), sequence, System.nanoTime(), ptsMicros);
-    cover(src, frame.image());
+    try {
+      cover(src, frame.image());
+    } catch (RuntimeException e) {
+      frame.close(); // a source whose picture cannot be taken (null, empty) must not leak the frame made for it
+      throw e;
+    }
     return frame;
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.internal.FrameLeakDetector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,7 @@ class CameraSourceStallTest {
       IOException e = assertThrows(IOException.class, camera::read);
       assertTrue(e.getMessage().startsWith("camera broken camera failed: "), e.getMessage());
     }
+    assertEquals(0, FrameLeakDetector.liveFrames(), () -> "leaked: " + FrameLeakDetector.liveAllocations());
   }
 
   /** A real FFmpeg playing a test pattern live (-re) at 15 fps into a FIFO as Y4M, a frame per write. */
