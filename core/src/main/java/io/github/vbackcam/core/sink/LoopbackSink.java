@@ -18,14 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The frame rate apps read ({@code VIDIOC_G_PARM}'s {@code timeperframe}) is the rate frames really arrive at:
  * the configured rate at first, then the measured one ({@link RateMeter}) whenever it differs by more than
- * {@link #RATE_TOLERANCE}, as when a camera drops to 15 fps in low light or the placeholder is shown.
+ * {@link RateMeter#TOLERANCE}, as when a camera drops to 15 fps in low light or the placeholder is shown.
  */
 public final class LoopbackSink implements FrameSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackSink.class);
-
-  /** A measured rate this far (as a fraction) from the declared one is declared instead. */
-  static final double RATE_TOLERANCE = 0.15;
 
   private final LoopbackDevice device;
   private final VideoSize size;
@@ -87,9 +84,9 @@ public final class LoopbackSink implements FrameSink {
     Yuyv.fromBgr(bgr, stride, size.width(), size.height(), yuyv);
     device.write(yuyv);
     meter.frame(frame.ptsMicros());
-    double measured = meter.rate();
-    if (measured > 0 && Math.abs(measured - declaredFps) > RATE_TOLERANCE * declaredFps) {
-      declare((int) Math.max(1, Math.round(measured)));
+    int fps = meter.redeclare(declaredFps);
+    if (fps > 0) {
+      declare(fps);
     }
   }
 

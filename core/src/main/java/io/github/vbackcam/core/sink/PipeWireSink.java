@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * It offers YUY2 (BT.601 limited range, as the loopback device gets) at the output size and frame rate, and drives
  * its own graph: each written frame goes out at once.
  *
+ * <p>The frame rate offered is the rate frames really arrive at, as for {@link LoopbackSink}: the configured rate at
+ * first, then the measured one ({@link RateMeter}) whenever it departs by more than {@link RateMeter#TOLERANCE}
+ * (a camera dropping to 15 fps in low light, the placeholder's few frames a second). The node then offers its format
+ * at the new rate and PipeWire renegotiates its links, so linked apps get the new rate in their format and new ones
+ * see it offered; a node published again after PipeWire restarts offers the last rate at once.
+ *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
  * Once open, the sink outlives the daemon: when PipeWire stops, frames are dropped and the node is published again
@@ -56,7 +62,10 @@ public final class PipeWireSink implements FrameSink {
   private record Closing() implements Event {}
 
   private final VideoSize size;
-  private final PipeWireStream.Spec spec;
+  private volatile PipeWireStream.Spec spec;
+  private final RateMeter meter = new RateMeter();
+  /** The stream that refused a new rate: it is not asked again, so a refusal is one log line, not one a frame. */
+  private PipeWireStream refusedRate;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Thread supervisor;
   private volatile PipeWireStream stream;
@@ -140,12 +149,41 @@ public final class PipeWireSink implements FrameSink {
       throw new IOException(describe() + " was set up for " + size + ", got a " + frame.width() + "x"
           + frame.height() + " frame");
     }
+    meter.frame(frame.ptsMicros());
     PipeWireStream current = stream;
-    if (current == null || !current.isStreaming()) {
+    if (current == null) {
+      return;
+    }
+    followRate(current);
+    if (!current.isStreaming()) {
       return;
     }
     var image = frame.image();
     current.send(memory -> toYuy2(image, memory));
+  }
+
+  /**
+   * Offers the measured rate once it departs from the offered one ({@link RateMeter#redeclare}). Frames are measured
+   * while no app is linked too, so the next app is offered the right rate from the start. A refusal keeps the old
+   * rate: the sink never fails for it.
+   */
+  private void followRate(PipeWireStream current) {
+    if (current == refusedRate) {
+      return;
+    }
+    int fps = meter.redeclare(current.rate());
+    if (fps == 0) {
+      return;
+    }
+    try {
+      current.advertise(fps, 1);
+      spec = spec.withRate(fps, 1);
+      LOG.info("PipeWire node {}: frames arrive at {} fps; offering that rate", NODE_NAME, fps);
+    } catch (IOException e) {
+      refusedRate = current;
+      LOG.warn("PipeWire node {}: cannot offer {} fps ({}); it keeps offering {} fps", NODE_NAME, fps,
+          e.getMessage(), current.rate());
+    }
   }
 
   /** Converts a BGR image straight into PipeWire's shared buffer: one pass, no copies. */

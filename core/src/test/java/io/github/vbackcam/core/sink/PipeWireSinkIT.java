@@ -46,6 +46,8 @@ class PipeWireSinkIT {
   private static final VideoSize SIZE = new VideoSize(1280, 720);
   /** The rate frames are written at and the node advertises: a webcam's, whatever the video file's own. */
   private static final int FPS = 30;
+  /** The rate of a camera slowed down in low light, far beyond the tolerance from {@link #FPS}. */
+  private static final int SLOW_FPS = 10;
   /** The frame index drawn on each frame: BITS blocks of BLOCK x BLOCK pixels along the top, white for 1. */
   static final int BITS = 16;
   static final int BLOCK = 40;
@@ -53,6 +55,8 @@ class PipeWireSinkIT {
 
   /** CRC32 of the YUY2 of each frame written, by frame index. */
   private final Map<Integer, Long> written = new ConcurrentHashMap<>();
+  /** The rate the feeder writes at now. */
+  private volatile int pace = FPS;
 
   @Test
   void publishesACameraNodeThatAppsReadAndThatOutlivesPipeWire() throws Exception {
@@ -99,6 +103,12 @@ class PipeWireSinkIT {
           assertNodeAdvertised(session);
           readAndCheck(session, sink, count, "reader after PipeWire restarted");
           PipeWireSession.await("no consumer after the second reader left", () -> count.get() == 0);
+
+          // The camera slows down: the node offers the rate frames really arrive at, once, and apps read on.
+          pace = SLOW_FPS;
+          PipeWireSession.await("node vbackcam offering " + SLOW_FPS + "/1",
+              () -> session.node("vbackcam").map(PipeWireSinkIT::offeredRate).orElse("").equals(SLOW_FPS + "/1"));
+          readAndCheck(session, sink, count, "reader at " + SLOW_FPS + " fps");
         } finally {
           feeder.interrupt();
           feeder.join(10_000);
@@ -125,8 +135,14 @@ class PipeWireSinkIT {
     assertEquals("YUY2", format.get("format").getAsString());
     assertEquals(1280, format.getAsJsonObject("size").get("width").getAsInt());
     assertEquals(720, format.getAsJsonObject("size").get("height").getAsInt());
-    assertEquals(FPS, format.getAsJsonObject("framerate").get("num").getAsInt());
-    assertEquals(1, format.getAsJsonObject("framerate").get("denom").getAsInt());
+    assertEquals(FPS + "/1", offeredRate(node));
+  }
+
+  /** The frame rate the node offers in its first EnumFormat, as "num/denom". */
+  private static String offeredRate(JsonObject node) {
+    JsonObject rate = node.getAsJsonObject("info").getAsJsonObject("params").getAsJsonArray("EnumFormat").get(0)
+        .getAsJsonObject().getAsJsonObject("framerate");
+    return rate.get("num").getAsInt() + "/" + rate.get("denom").getAsInt();
   }
 
   /** Reads 30 frames with pipewiresrc; checks size, the magenta square, and each frame against what was written. */
@@ -164,21 +180,26 @@ class PipeWireSinkIT {
     assertTrue(indices.size() >= 10, who + " saw a live video, not a few repeated frames: " + indices);
   }
 
-  /** Writes the video, looped and paced at {@link #FPS}, with the marks drawn on, until interrupted. */
+  /**
+   * Writes the video, looped and paced at {@link #pace}, with the marks drawn on, until interrupted. Each frame is
+   * presented when it is written, as a camera's is, not at the video's own timestamps: the node measures the rate
+   * from them.
+   */
   private void feed(Path video, PipeWireSink sink, AtomicReference<Throwable> error) {
     byte[] yuy2 = new byte[SIZE.width() * SIZE.height() * 2];
     try (VideoFileSource source = new VideoFileSource(video, SIZE, true);
         Mat converted = new Mat()) {
-      long start = System.nanoTime();
+      long due = System.nanoTime();
       for (int index = 0; !Thread.currentThread().isInterrupted(); index++) {
-        try (Frame frame = source.read()) {
+        try (Frame read = source.read();
+            Frame frame = Frame.copyOf(read.image(), index)) {
           mark(frame, index);
           opencv_imgproc.cvtColor(frame.image(), converted, opencv_imgproc.COLOR_BGR2YUV_YUY2);
           converted.data().capacity(yuy2.length).position(0).get(yuy2);
           written.put(index, crc32(yuy2));
           sink.write(frame);
         }
-        long due = start + (index + 1) * 1_000_000_000L / FPS;
+        due += 1_000_000_000L / pace;
         long wait = due - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

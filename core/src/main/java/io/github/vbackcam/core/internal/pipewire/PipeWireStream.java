@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>PipeWire calls back on its loop thread with the loop lock held; {@link #send} takes the same lock, so the
  * stream is never used from two threads at once, and {@link #send} and {@link #close} exclude each other, so no frame
- * reaches a freed stream.
+ * reaches a freed stream. {@link #advertise} changes the offered frame rate under the same lock.
  */
 public final class PipeWireStream implements AutoCloseable {
 
@@ -30,7 +30,12 @@ public final class PipeWireStream implements AutoCloseable {
   }
 
   /** What the node is and offers. */
-  public record Spec(Map<String, String> properties, int width, int height, int rateNum, int rateDenom) {}
+  public record Spec(Map<String, String> properties, int width, int height, int rateNum, int rateDenom) {
+    /** The same node offering another frame rate. */
+    public Spec withRate(int num, int denom) {
+      return new Spec(properties, width, height, num, denom);
+    }
+  }
 
   private static final int ENOENT = 2;
   private static final int ECONNREFUSED = 111;
@@ -48,6 +53,7 @@ public final class PipeWireStream implements AutoCloseable {
   private final Spec spec;
   private final int stride;
   private final Listener listener;
+  private volatile double rate;
   private volatile int state = LibPipeWire.STATE_UNCONNECTED;
   private volatile boolean closing;
 
@@ -110,6 +116,7 @@ public final class PipeWireStream implements AutoCloseable {
     this.lib = lib;
     this.spec = spec;
     this.stride = spec.width() * 2;
+    this.rate = (double) spec.rateNum() / spec.rateDenom();
     this.listener = listener;
     this.events = new LibPipeWire.StreamEvents(this::stateChanged, this::paramChanged);
     hook.clear();
@@ -133,12 +140,13 @@ public final class PipeWireStream implements AutoCloseable {
         throw new IOException("PipeWire refused a new stream (" + errnoText(Native.getLastError()) + ")");
       }
       lib.pw_stream_add_listener(stream, hook, events, null);
-      Memory format = SpaPod.enumFormat(SpaPod.VIDEO_FORMAT_YUY2, spec.width(), spec.height(), spec.rateNum(),
-          spec.rateDenom());
-      int rc = lib.pw_stream_connect(stream, LibPipeWire.PW_DIRECTION_OUTPUT, LibPipeWire.PW_ID_ANY,
-          LibPipeWire.PW_STREAM_FLAG_DRIVER | LibPipeWire.PW_STREAM_FLAG_MAP_BUFFERS, new Pointer[] {format}, 1);
-      if (rc < 0) {
-        throw new IOException("PipeWire refused to connect the stream (" + errnoText(-rc) + ")");
+      try (Memory format = SpaPod.enumFormat(SpaPod.VIDEO_FORMAT_YUY2, spec.width(), spec.height(),
+          spec.rateNum(), spec.rateDenom())) {
+        int rc = lib.pw_stream_connect(stream, LibPipeWire.PW_DIRECTION_OUTPUT, LibPipeWire.PW_ID_ANY,
+            LibPipeWire.PW_STREAM_FLAG_DRIVER | LibPipeWire.PW_STREAM_FLAG_MAP_BUFFERS, new Pointer[] {format}, 1);
+        if (rc < 0) {
+          throw new IOException("PipeWire refused to connect the stream (" + errnoText(-rc) + ")");
+        }
       }
     } catch (IOException | RuntimeException e) {
       lib.pw_thread_loop_unlock(loop);
@@ -151,6 +159,11 @@ public final class PipeWireStream implements AutoCloseable {
   /** True while a consumer is linked and the node runs. */
   public boolean isStreaming() {
     return state == LibPipeWire.STATE_STREAMING;
+  }
+
+  /** The frame rate the node offers now, in frames a second: the spec's, then the last {@link #advertise}d. */
+  public double rate() {
+    return rate;
   }
 
   /** Writes one frame into a buffer PipeWire shares with the consumers. */
@@ -199,6 +212,31 @@ public final class PipeWireStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Offers the same format at a new frame rate, replacing the stream's {@code EnumFormat}: PipeWire renegotiates
+   * the links, so linked consumers get a {@code Format} at this rate, and new ones see it offered. Fails with one
+   * line when PipeWire refuses, changing nothing: frames keep flowing at the rate offered before.
+   */
+  public synchronized void advertise(int rateNum, int rateDenom) throws IOException {
+    // PipeWire copies the params it is given, so the pod is freed here rather than left to the garbage collector.
+    try (Memory format = SpaPod.enumFormat(SpaPod.VIDEO_FORMAT_YUY2, spec.width(), spec.height(), rateNum,
+        rateDenom)) {
+      lib.pw_thread_loop_lock(loop);
+      try {
+        if (closing || stream == null) {
+          throw new IOException("the stream is closed");
+        }
+        int rc = lib.pw_stream_update_params(stream, new Pointer[] {format}, 1);
+        if (rc < 0) {
+          throw new IOException("PipeWire refused the new format (" + errnoText(-rc) + ")");
+        }
+        rate = (double) rateNum / rateDenom;
+      } finally {
+        lib.pw_thread_loop_unlock(loop);
+      }
+    }
+  }
+
   private void stateChanged(Pointer data, int old, int now, String error) {
     state = now;
     if (closing) {
@@ -213,8 +251,11 @@ public final class PipeWireStream implements AutoCloseable {
 
   private void paramChanged(Pointer data, int id, Pointer param) {
     if (id == LibPipeWire.SPA_PARAM_FORMAT && param != null) {
-      // The format is fixed by what we offered; say how big the buffers must be for it.
-      lib.pw_stream_update_params(stream, new Pointer[] {SpaPod.buffers(stride * spec.height(), stride)}, 1);
+      // The format is fixed by what we offered; say how big the buffers must be for it. Sent again at every
+      // renegotiation (each rate change), so the pod is freed at once; PipeWire keeps its own copy.
+      try (Memory buffers = SpaPod.buffers(stride * spec.height(), stride)) {
+        lib.pw_stream_update_params(stream, new Pointer[] {buffers}, 1);
+      }
     }
   }
 
