@@ -34,7 +34,8 @@ public final class Pipeline {
   private final long maxFrames;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
-  private final List<Handoff> handoffs = new ArrayList<>();
+  /** Made with the pipeline, not in {@link #run}, so a {@link #stop} from another thread always sees them all. */
+  private final List<Handoff> handoffs;
   private volatile Thread sourceThread;
 
   private Pipeline(Builder b) {
@@ -44,6 +45,12 @@ public final class Pipeline {
     this.policy = b.latestFrameOnly ? Handoff.Policy.LATEST : Handoff.Policy.BLOCK;
     this.listener = b.listener;
     this.maxFrames = b.maxFrames;
+    List<Handoff> queues = new ArrayList<>();
+    for (int i = 0; i <= stages.size(); i++) {
+      String next = i < stages.size() ? stages.get(i).name() : "sink";
+      queues.add(new Handoff(policy, 2, seq -> listener.frameDropped(seq, "queue before " + next)));
+    }
+    this.handoffs = List.copyOf(queues);
   }
 
   public static Builder builder() {
@@ -57,10 +64,6 @@ public final class Pipeline {
    * @throws PipelineException naming the element that failed
    */
   public void run() throws PipelineException, InterruptedException {
-    for (int i = 0; i <= stages.size(); i++) {
-      String next = i < stages.size() ? stages.get(i).name() : "sink";
-      handoffs.add(new Handoff(policy, 2, seq -> listener.frameDropped(seq, "queue before " + next)));
-    }
     List<Thread> threads = new ArrayList<>();
     sourceThread = thread("source", this::readSource);
     threads.add(sourceThread);
@@ -91,7 +94,8 @@ public final class Pipeline {
   }
 
   /**
-   * Asks every thread to finish; frames in flight are closed. Safe from any thread. The source thread is also
+   * Asks every thread to finish; frames in flight are closed. Safe from any thread, before or during {@link #run}
+   * (which then returns without reading a frame). The source thread is also
    * interrupted: a camera that has gone quiet may otherwise keep it in {@link FrameSource#read} until its stall
    * limit, which adapts up to seconds.
    */

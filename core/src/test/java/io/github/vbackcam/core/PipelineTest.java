@@ -101,6 +101,54 @@ class PipelineTest {
   }
 
   @Test
+  void stopBeforeRunEndsRunWithoutReadingAFrame() throws Exception {
+    AtomicInteger reads = new AtomicInteger();
+    RecordingSink sink = new RecordingSink();
+    try (VideoFileSource file = new VideoFileSource(TestData.tearsOfSteel(), new VideoSize(64, 36), true)) {
+      FrameSource counting = new FrameSource() {
+        @Override
+        public Frame read() throws IOException {
+          reads.incrementAndGet();
+          return file.read();
+        }
+
+        @Override
+        public VideoSize size() {
+          return file.size();
+        }
+
+        @Override
+        public double frameRate() {
+          return file.frameRate();
+        }
+
+        @Override
+        public String describe() {
+          return file.describe();
+        }
+
+        @Override
+        public void close() {}
+      };
+      // The service may stop a camera pipeline (the last app left) while another thread is just starting it.
+      Pipeline pipeline = Pipeline.builder().source(counting).stage(new PassStage("a")).sink(sink).build();
+      pipeline.stop();
+      Thread runner = new Thread(() -> {
+        try {
+          pipeline.run();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      runner.start();
+      runner.join(10_000);
+      assertFalse(runner.isAlive(), "run() after stop() still running 10 s later");
+    }
+    assertEquals(0, reads.get(), "frames read after stop()");
+    assertEquals(List.of(), sink.sequences);
+  }
+
+  @Test
   void aStageReturningNullIsNamedInTheError() throws Exception {
     Stage broken = new PassStage("broken") {
       @Override
