@@ -22,12 +22,19 @@ public enum OutputKind {
       return PIPEWIRE_NODE;
     }
     Path p = Path.of(output);
-    return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p)) ? Y4M_FILE : LOOPBACK_DEVICE;
+    // A folder is a file output given without its name: fileProblem says so, rather than a device check saying
+    // "missing" of something that exists.
+    return !output.startsWith("/dev/") && (!Files.exists(p) || Files.isRegularFile(p) || Files.isDirectory(p))
+        ? Y4M_FILE : LOOPBACK_DEVICE;
   }
 
   /** Why a {@link #Y4M_FILE} output cannot be written (one line), or empty when it can. */
   public static Optional<String> fileProblem(String output) {
     Path p = Path.of(output).toAbsolutePath();
+    if (Files.isDirectory(p)) {
+      return Optional.of("output '" + output + "' is a folder: name a .y4m file in it, a v4l2loopback device such as"
+          + " /dev/video20, or pipewire");
+    }
     if (!FileTypes.extension(p).equals("y4m")) {
       return Optional.of("output '" + output + "' is a regular file: give it the .y4m extension (the service writes"
           + " Y4M to files)");

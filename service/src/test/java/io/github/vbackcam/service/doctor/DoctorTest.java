@@ -195,6 +195,16 @@ class DoctorTest {
   }
 
   @Test
+  void aFolderOutputIsNamedAsAFolderNotAMissingDevice() throws IOException {
+    pipewire = () -> new PipeWireProbe("1.4.2", "", NO_DAEMON);
+    Path folder = Files.createDirectories(root.resolve("videos"));
+    config = new Doctor.Config(folder.toString(), true);
+    assertEquals("FAIL outputs: vbackcam run would have no live output: output '" + folder + "' is a folder: name a"
+        + " .y4m file in it, a v4l2loopback device such as /dev/video20, or pipewire; PipeWire node vbackcam: "
+        + NO_DAEMON, check(run(null), "outputs").toString());
+  }
+
+  @Test
   void aDeviceTakenByAnotherProgramIsNotLive() throws IOException {
     healthy();
     write(sys().resolve("devices/virtual/video4linux/video20/name"), "OBS Virtual Camera\n");
