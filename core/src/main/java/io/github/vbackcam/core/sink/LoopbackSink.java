@@ -5,9 +5,11 @@ import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.v4l2.Kernel;
 import io.github.vbackcam.core.internal.v4l2.LoopbackDevice;
-import io.github.vbackcam.core.internal.v4l2.Yuyv;
 import java.io.IOException;
 import java.util.function.IntConsumer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>The frame rate apps read ({@code VIDIOC_G_PARM}'s {@code timeperframe}) is the rate frames really arrive at:
  * the configured rate at first, then the measured one ({@link RateMeter}) whenever it differs by more than
  * {@link RateMeter#TOLERANCE}, as when a camera drops to 15 fps in low light or the placeholder is shown.
+ *
+ * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
+ * converted again: the YUYV bytes of the last conversion are written once more.
  */
 public final class LoopbackSink implements FrameSink {
 
@@ -26,8 +31,13 @@ public final class LoopbackSink implements FrameSink {
 
   private final LoopbackDevice device;
   private final VideoSize size;
-  private byte[] bgr;
+  /**
+   * The last picture in YUYV: OpenCV's conversion (BT.601, limited range, chroma averaged over each pixel pair, as
+   * the PipeWire node's), then the bytes the device is given.
+   */
+  private final Mat yuy2;
   private final byte[] yuyv;
+  private final LastPicture last = new LastPicture();
   private final RateMeter meter = new RateMeter();
   private int declaredFps;
   private boolean rateRefused;
@@ -45,6 +55,7 @@ public final class LoopbackSink implements FrameSink {
   public LoopbackSink(Kernel kernel, String path, VideoSize size, double frameRate) throws IOException {
     this.size = size;
     this.device = LoopbackDevice.open(kernel, path, size.width(), size.height());
+    this.yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2);
     this.yuyv = new byte[device.frameBytes()];
     declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
   }
@@ -74,14 +85,11 @@ public final class LoopbackSink implements FrameSink {
       throw new IOException(device.path() + " was set up for " + size + ", got a " + frame.width() + "x"
           + frame.height() + " frame");
     }
-    var image = frame.image();
-    int stride = (int) image.step();
-    int bytes = stride * size.height();
-    if (bgr == null || bgr.length != bytes) {
-      bgr = new byte[bytes];
-    }
-    image.data().capacity(bytes).position(0).get(bgr);
-    Yuyv.fromBgr(bgr, stride, size.width(), size.height(), yuyv);
+    Mat image = frame.image();
+    last.convertIfChanged(image, () -> {
+      opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+      yuy2.data().capacity(yuyv.length).position(0).get(yuyv);
+    });
     device.write(yuyv);
     meter.frame(frame.ptsMicros());
     int fps = meter.redeclare(declaredFps);
@@ -161,5 +169,7 @@ public final class LoopbackSink implements FrameSink {
   @Override
   public void close() {
     device.close();
+    last.close();
+    yuy2.close();
   }
 }

@@ -11,7 +11,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.FrameRecorder;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Encodes frames into a video file with FFmpeg. The container follows the extension: {@code .mp4}/{@code .mkv}/
@@ -23,12 +23,16 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
  * timing and duration. Y4M and AVI have one rate for the whole file; there the sink paces to the rate it declares
  * ({@link ConstantRate}), repeating or dropping frames so that the header tells the truth about a camera running
  * slower or faster than declared.
+ *
+ * <p>Each picture is converted to the encoder's YUV 4:2:0 once, however often it is recorded, and not again when it
+ * is identical to the last one (the placeholder, written again and again while nobody watches).
  */
 public final class VideoFileSink implements FrameSink {
 
   private final Path path;
   private final FFmpegFrameRecorder recorder;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private final Yuv420Converter yuv;
+  private final LastPicture last = new LastPicture();
   private final double rate;
   /** The constant-rate grid for containers without timestamps; null for those with them. */
   private final ConstantRate grid;
@@ -68,6 +72,7 @@ public final class VideoFileSink implements FrameSink {
           + " (use .mp4, .mkv, .mov, .webm, .avi, .y4m, or .png/.jpg for a single frame)");
     }
     this.grid = ext.equals("y4m") || ext.equals("avi") ? new ConstantRate(rate) : null;
+    this.yuv = new Yuv420Converter(size);
     try {
       recorder.start();
     } catch (FrameRecorder.Exception e) {
@@ -76,6 +81,8 @@ public final class VideoFileSink implements FrameSink {
       } catch (FrameRecorder.Exception ignored) {
         // Already failing.
       }
+      yuv.close();
+      last.close();
       Files.deleteIfExists(path);
       throw new IOException("cannot write video " + path + ": " + e.getMessage(), e);
     }
@@ -93,8 +100,11 @@ public final class VideoFileSink implements FrameSink {
     try {
       if (grid != null) {
         int copies = grid.copies(frame.ptsMicros());
-        for (int i = 0; i < copies; i++) {
-          recorder.record(converter.convert(frame.image()), avutil.AV_PIX_FMT_BGR24);
+        if (copies > 0) {
+          org.bytedeco.javacv.Frame picture = yuv420(frame);
+          for (int i = 0; i < copies; i++) {
+            recorder.record(picture, avutil.AV_PIX_FMT_YUV420P);
+          }
         }
         return;
       }
@@ -105,11 +115,18 @@ public final class VideoFileSink implements FrameSink {
       // moves to the next one, as timestamps must grow.
       long tick = Math.max(lastTick + 1, Math.round((frame.ptsMicros() - originMicros) * rate / 1e6));
       recorder.setFrameNumber(Math.toIntExact(tick));
-      recorder.record(converter.convert(frame.image()), avutil.AV_PIX_FMT_BGR24);
+      recorder.record(yuv420(frame), avutil.AV_PIX_FMT_YUV420P);
       lastTick = tick;
     } catch (FrameRecorder.Exception e) {
       throw new IOException("encoding to " + path + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code frame}'s picture as the encoder takes it, converted only when it differs from the last one. */
+  private org.bytedeco.javacv.Frame yuv420(Frame frame) {
+    Mat bgr = frame.image();
+    last.convertIfChanged(bgr, () -> yuv.convert(bgr));
+    return yuv.picture();
   }
 
   /** The rate the file declares. */
@@ -129,7 +146,8 @@ public final class VideoFileSink implements FrameSink {
     } catch (FrameRecorder.Exception e) {
       throw new IOException("finishing " + path + " failed: " + e.getMessage(), e);
     } finally {
-      converter.close();
+      yuv.close();
+      last.close();
     }
   }
 

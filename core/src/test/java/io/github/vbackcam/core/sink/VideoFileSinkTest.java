@@ -1,6 +1,7 @@
 package io.github.vbackcam.core.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Frame;
@@ -8,20 +9,39 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.Frames;
 import io.github.vbackcam.core.TestData;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.source.Sources;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Output files keep the frames' times: timestamps where the container has them, a truthful constant rate else. */
+/**
+ * Output files keep the frames' times: timestamps where the container has them, a truthful constant rate else; and
+ * each picture as FFmpeg's own conversion gives it, though a repeated one is converted once.
+ */
 class VideoFileSinkTest {
 
   private static final VideoSize SIZE = new VideoSize(64, 36);
+
+  private final long liveFramesBefore = FrameLeakDetector.liveFrames();
+
+  @AfterEach
+  void noFrameLeaks() {
+    assertEquals(liveFramesBefore, FrameLeakDetector.liveFrames(), () -> "frames left alive: "
+        + FrameLeakDetector.liveAllocations());
+  }
 
   @Test
   void aVariableFrameRateInputKeepsItsFrameTimesAndDuration(@TempDir Path dir) throws Exception {
@@ -64,6 +84,72 @@ class VideoFileSinkTest {
       writeAt(sink, t, 15, 15);            // a second at 15 fps, as a camera in low light
     }
     assertEquals(60, y4mFrames(out), 2, "two seconds at 30 fps whatever the input's rate");
+  }
+
+  @Test
+  void aY4mHoldsWhatFfmpegsOwnConversionGivesForEveryPictureRepeatedOrChanged(@TempDir Path dir) throws Exception {
+    for (VideoSize size : new VideoSize[] {SIZE, new VideoSize(64, 35)}) {
+      Path out = dir.resolve("sink-" + size + ".y4m");
+      try (VideoFileSink sink = new VideoFileSink(out, size, 30)) {
+        writeCameraThenPlaceholders(size, sink::write);
+      }
+      // The recorder converting every copy itself, as this sink did before it kept its conversions.
+      Path reference = dir.resolve("reference-" + size + ".y4m");
+      try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(reference.toFile(), size.width(), size.height(), 0);
+           OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
+        recorder.setFrameRate(30);
+        recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+        recorder.setFormat("yuv4mpegpipe");
+        recorder.setVideoCodec(avcodec.AV_CODEC_ID_RAWVIDEO);
+        recorder.start();
+        ConstantRate grid = new ConstantRate(30);
+        writeCameraThenPlaceholders(size, f -> {
+          for (int copies = grid.copies(f.ptsMicros()); copies > 0; copies--) {
+            recorder.record(converter.convert(f.image()), avutil.AV_PIX_FMT_BGR24);
+          }
+        });
+      }
+      byte[] written = Files.readAllBytes(out);
+      byte[] expected = Files.readAllBytes(reference);
+      assertEquals(-1, Arrays.mismatch(expected, written), size + ": first differing byte");
+      // Pictures 0-2 from the camera (1 + 15 + 15 copies), then A, A, B, A: frames 31-60 A, 61-75 B, 76-90 A.
+      assertEquals(91, y4mFrames(out, size));
+      assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 31));
+      assertNotEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 61), "B shows");
+      assertEquals(y4mFrame(out, size, 61), y4mFrame(out, size, 75));
+      assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 76), "A again after B");
+    }
+  }
+
+  /** Takes frames written to an output. */
+  private interface Output {
+    void write(Frame frame) throws IOException;
+  }
+
+  /**
+   * Writes three camera pictures, then a placeholder as the service does, 2 a second and each time as a new frame:
+   * A, A, B (A with its last pixel changed), A.
+   */
+  private static void writeCameraThenPlaceholders(VideoSize size, Output out) throws IOException {
+    List<Frame> pictures = new ArrayList<>();
+    try (FrameSource s = Sources.open(TestData.tearsOfSteel(), size, false)) {
+      for (int i = 0; i < 3; i++) {
+        pictures.add(s.read());
+      }
+      Frame a = Frames.solid(size.width(), size.height(), 40, 40, 40);
+      Frame b = a.copyAt(-1, 0);
+      Frames.paintPerson(b, size.width() - 1, size.height() - 1, 1, 1, 255, 255, 255);
+      pictures.addAll(List.of(a, a, b, a));
+      long t = 0;
+      for (Frame picture : pictures) {
+        try (Frame f = picture.copyAt(-1, t)) {
+          out.write(f);
+        }
+        t += 500_000;
+      }
+    } finally {
+      new LinkedHashSet<>(pictures).forEach(Frame::close);
+    }
   }
 
   @Test
@@ -115,13 +201,34 @@ class VideoFileSinkTest {
     throw new AssertionError("no " + tag + " in the header of " + y4m);
   }
 
-  static long y4mFrames(Path y4m) throws IOException {
-    long frameBytes = 6 + SIZE.width() * SIZE.height() * 3L / 2;
-    long headerBytes;
-    try (BufferedReader r = Files.newBufferedReader(y4m, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-      headerBytes = r.readLine().length() + 1;
+  /** Frames in a Y4M file of {@code size}, 4:2:0. */
+  static long y4mFrames(Path y4m, VideoSize size) throws IOException {
+    return (Files.size(y4m) - y4mHeaderBytes(y4m)) / (6 + i420Bytes(size));
+  }
+
+  /** Frame {@code index}'s Y, U and V planes. */
+  static List<Byte> y4mFrame(Path y4m, VideoSize size, int index) throws IOException {
+    byte[] all = Files.readAllBytes(y4m);
+    int start = (int) (y4mHeaderBytes(y4m) + index * (6 + i420Bytes(size)) + 6);
+    List<Byte> frame = new ArrayList<>();
+    for (int i = start; i < start + i420Bytes(size); i++) {
+      frame.add(all[i]);
     }
-    long frames = (Files.size(y4m) - headerBytes) / frameBytes;
+    return frame;
+  }
+
+  private static int i420Bytes(VideoSize size) {
+    return size.width() * size.height() + 2 * ((size.width() + 1) / 2) * ((size.height() + 1) / 2);
+  }
+
+  private static long y4mHeaderBytes(Path y4m) throws IOException {
+    try (BufferedReader r = Files.newBufferedReader(y4m, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      return r.readLine().length() + 1;
+    }
+  }
+
+  static long y4mFrames(Path y4m) throws IOException {
+    long frames = y4mFrames(y4m, SIZE);
     assertTrue(frames > 0, "frames in " + y4m);
     return frames;
   }

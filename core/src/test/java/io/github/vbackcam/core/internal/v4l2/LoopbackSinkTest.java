@@ -1,5 +1,6 @@
 package io.github.vbackcam.core.internal.v4l2;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,19 +15,35 @@ import static org.mockito.Mockito.when;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.sink.LoopbackSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The loopback sink writes each frame's pixels as one YUYV buffer of the negotiated size. */
+/**
+ * The loopback sink writes each frame's pixels as one YUYV buffer of the negotiated size, converting a picture only
+ * when it differs from the last one.
+ */
 class LoopbackSinkTest {
 
-  @Test
-  void aRedFrameIsWrittenAsYuyvRed() throws Exception {
+  private final long liveFramesBefore = FrameLeakDetector.liveFrames();
+
+  @AfterEach
+  void noFrameLeaks() {
+    assertEquals(liveFramesBefore, FrameLeakDetector.liveFrames(), () -> "frames left alive: "
+        + FrameLeakDetector.liveAllocations());
+  }
+
+  /** A v4l2loopback device that keeps a copy of every buffer written to it. */
+  private static Kernel fakeKernel(List<byte[]> writes) throws ErrnoException {
     Kernel k = mock(Kernel.class);
     when(k.open(anyString(), anyInt())).thenReturn(3);
     doAnswer(inv -> {
@@ -34,12 +51,17 @@ class LoopbackSinkTest {
       System.arraycopy(name, 0, (byte[]) inv.getArgument(2), 0, name.length);
       return null;
     }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_QUERYCAP), any());
-    List<byte[]> writes = new ArrayList<>();
     when(k.write(eq(3), any(), anyInt())).thenAnswer(inv -> {
       writes.add(Arrays.copyOf((byte[]) inv.getArgument(1), (int) inv.getArgument(2)));
       return inv.getArgument(2);
     });
-    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30);
+    return k;
+  }
+
+  @Test
+  void aRedFrameIsWrittenAsYuyvRed() throws Exception {
+    List<byte[]> writes = new ArrayList<>();
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
          Frame red = Frames.solid(6, 4, 0, 0, 255)) {
       sink.write(red);
       try (Frame wrong = Frames.solid(8, 4, 0, 0, 255)) {
@@ -51,23 +73,105 @@ class LoopbackSinkTest {
     byte[] yuyv = writes.get(0);
     assertEquals(6 * 4 * 2, yuyv.length);
     for (int i = 0; i < yuyv.length; i += 4) {
-      assertEquals(82, yuyv[i] & 0xff, 1);
-      assertEquals(90, yuyv[i + 1] & 0xff, 1);
-      assertEquals(82, yuyv[i + 2] & 0xff, 1);
-      assertEquals(240, yuyv[i + 3] & 0xff, 1);
+      assertYuyv(new int[] {82, 90, 82, 240}, yuyv, i);
+    }
+  }
+
+  @Test
+  void primariesAndGreysAreBt601LimitedRange() throws Exception {
+    int[][] bgrToYuyv = {
+        {0, 0, 0, 16, 128, 16, 128},
+        {255, 255, 255, 235, 128, 235, 128},
+        {0, 0, 255, 82, 90, 82, 240},     // red
+        {0, 255, 0, 145, 54, 145, 34},    // green
+        {255, 0, 0, 41, 240, 41, 110},    // blue
+    };
+    List<byte[]> writes = new ArrayList<>();
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30)) {
+      for (int[] c : bgrToYuyv) {
+        try (Frame f = Frames.solid(6, 4, c[0], c[1], c[2])) {
+          sink.write(f);
+        }
+      }
+    }
+    for (int i = 0; i < bgrToYuyv.length; i++) {
+      assertYuyv(Arrays.copyOfRange(bgrToYuyv[i], 3, 7), writes.get(i), 0);
+      assertYuyv(Arrays.copyOfRange(bgrToYuyv[i], 3, 7), writes.get(i), writes.get(i).length - 4);
+    }
+  }
+
+  @Test
+  void chromaIsAveragedOverEachPixelPairAndLumaIsPerPixel() throws Exception {
+    List<byte[]> writes = new ArrayList<>();
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
+         Frame f = Frames.solid(6, 4, 0, 0, 0)) {
+      try (Rect odd = new Rect(1, 0, 1, 4); Mat column = new Mat(f.image(), odd);
+           Scalar white = new Scalar(255, 255, 255, 0)) {
+        column.put(white); // the first pair: black then white
+      }
+      sink.write(f);
+    }
+    assertYuyv(new int[] {16, 128, 235, 128}, writes.get(0), 0);
+  }
+
+  @Test
+  void aRepeatedPictureIsWrittenEachTimeAndEveryChangeReachesTheDevice() throws Exception {
+    VideoSize size = new VideoSize(64, 36);
+    List<byte[]> writes = new ArrayList<>();
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", size, 30);
+         Frame a = Frames.solid(size.width(), size.height(), 40, 40, 40);
+         Frame b = Frames.solid(size.width(), size.height(), 40, 40, 40)) {
+      Frames.paintPerson(b, size.width() - 1, size.height() - 1, 1, 1, 255, 255, 255); // only the last pixel
+      // Each write a new frame holding A or B, as the placeholder is written: A, A, B, A.
+      for (Frame picture : new Frame[] {a, a, b, a}) {
+        try (Frame copy = picture.copyAt(-1, writes.size() * 500_000L)) {
+          sink.write(copy);
+        }
+      }
+      // The same frame changed in place after it was written is converted again.
+      sink.write(a);
+      Frames.paintPerson(a, 0, 0, 1, 1, 0, 0, 255);
+      sink.write(a);
+    }
+    assertEquals(6, writes.size(), "one device write per frame");
+    byte[] grey = writes.get(0);
+    int last = grey.length - 4;
+    assertYuyv(new int[] {50, 128, 50, 128}, grey, last);
+    assertArrayEquals(grey, writes.get(1), "A again");
+    assertYuyv(new int[] {50, 128, 235, 128}, writes.get(2), last);
+    assertArrayEquals(Arrays.copyOf(grey, last), Arrays.copyOf(writes.get(2), last), "B differs in its last pair");
+    assertArrayEquals(grey, writes.get(3), "A after B");
+    assertArrayEquals(grey, writes.get(4), "A as a frame of its own");
+    assertYuyv(new int[] {82, 109, 50, 184}, writes.get(5), 0);
+    assertArrayEquals(Arrays.copyOfRange(grey, 4, grey.length), Arrays.copyOfRange(writes.get(5), 4, grey.length),
+        "A with its first pixel painted red in place");
+  }
+
+  @Test
+  void aRepeatedPictureStillCountsForTheDeclaredRate() throws Exception {
+    List<byte[]> writes = new ArrayList<>();
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
+         Frame placeholder = Frames.solid(6, 4, 40, 40, 40)) {
+      for (int i = 0; i < 20; i++) {
+        try (Frame f = placeholder.copyAt(-1, i * 500_000L)) {
+          sink.write(f);
+        }
+      }
+      assertEquals(2, sink.declaredFps(), "the placeholder's 2 fps");
+    }
+    assertEquals(20, writes.size());
+  }
+
+  private static void assertYuyv(int[] expected, byte[] yuyv, int at) {
+    for (int i = 0; i < 4; i++) {
+      int[] got = {yuyv[at] & 0xff, yuyv[at + 1] & 0xff, yuyv[at + 2] & 0xff, yuyv[at + 3] & 0xff};
+      assertEquals(expected[i], got[i], 1, "byte " + (at + i) + " of " + Arrays.toString(got));
     }
   }
 
   @Test
   void appsAreToldTheRateFramesReallyArriveAt() throws Exception {
-    Kernel k = mock(Kernel.class);
-    when(k.open(anyString(), anyInt())).thenReturn(3);
-    doAnswer(inv -> {
-      byte[] name = V4l2.LOOPBACK_DRIVER.getBytes(StandardCharsets.US_ASCII);
-      System.arraycopy(name, 0, (byte[]) inv.getArgument(2), 0, name.length);
-      return null;
-    }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_QUERYCAP), any());
-    when(k.write(eq(3), any(), anyInt())).thenAnswer(inv -> inv.getArgument(2));
+    Kernel k = fakeKernel(new ArrayList<>());
     List<int[]> declared = new ArrayList<>();
     doAnswer(inv -> {
       byte[] parm = inv.getArgument(2);
