@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * It offers YUY2 (BT.601 limited range, as the loopback device gets) at the output size and frame rate, and drives
  * its own graph: each written frame goes out at once.
  *
- * <p>The frame rate offered is the rate frames really arrive at, as for {@link LoopbackSink}: the configured rate at
- * first, then the measured one ({@link RateMeter}) whenever it departs by more than {@link RateMeter#TOLERANCE}
- * (a camera dropping to 15 fps in low light, the placeholder's few frames a second). The node then offers its format
- * at the new rate and PipeWire renegotiates its links, so linked apps get the new rate in their format and new ones
- * see it offered; a node published again after PipeWire restarts offers the last rate at once.
+ * <p>The frame rate offered is the rate the camera's frames really arrive at: the configured rate at first, then the
+ * rate measured ({@link RateMeter}) while an app is linked, once it has departed by more than
+ * {@link RateMeter#TOLERANCE} for {@link #SUSTAIN_NANOS} (a camera dropping to 15 fps in low light). The node then
+ * offers its format at the new rate and PipeWire renegotiates its links, so linked apps get the new rate in their
+ * format and new ones see it offered; a node published again after PipeWire restarts offers the last rate at once.
+ * Frames written while no app is linked are the idle placeholder's few a second and are not measured: an app
+ * looking at the node would take it for a 2 fps camera. A renegotiation pauses the link for a moment; a pause that
+ * ends within {@link #UNLINK_GRACE_MILLIS} is not reported as the app leaving, so the engine keeps the camera open.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
@@ -49,6 +52,10 @@ public final class PipeWireSink implements FrameSink {
   /** The node's name and description, what apps list and {@code pipewiresrc target-object=} picks. */
   public static final String NODE_NAME = "vbackcam";
 
+  /** How long a measured rate must stay off the offered one before it is offered: a camera's rate, not a blip. */
+  static final long SUSTAIN_NANOS = 2_000_000_000L;
+  /** How long a link may pause (PipeWire renegotiating the format) before the app counts as gone. */
+  static final long UNLINK_GRACE_MILLIS = 1000;
   private static final long RETRY_FIRST_MILLIS = 250;
   private static final long RETRY_MAX_MILLIS = 5000;
 
@@ -63,7 +70,10 @@ public final class PipeWireSink implements FrameSink {
 
   private final VideoSize size;
   private volatile PipeWireStream.Spec spec;
+  // The writer thread's own: the rate measured while an app is linked.
   private final RateMeter meter = new RateMeter();
+  private boolean metering;
+  private long offSince = -1;
   /** The stream that refused a new rate: it is not asked again, so a refusal is one log line, not one a frame. */
   private PipeWireStream refusedRate;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -149,23 +159,25 @@ public final class PipeWireSink implements FrameSink {
       throw new IOException(describe() + " was set up for " + size + ", got a " + frame.width() + "x"
           + frame.height() + " frame");
     }
-    meter.frame(frame.ptsMicros());
     PipeWireStream current = stream;
-    if (current == null) {
+    if (current == null || !current.isStreaming()) {
+      metering = false;
       return;
     }
+    if (!metering) {
+      meter.reset(); // a new link, or one back from a renegotiation: what came before was not the camera's rate
+      offSince = -1;
+      metering = true;
+    }
+    meter.frame(frame.ptsMicros());
     followRate(current);
-    if (!current.isStreaming()) {
-      return;
-    }
     var image = frame.image();
     current.send(memory -> toYuy2(image, memory));
   }
 
   /**
-   * Offers the measured rate once it departs from the offered one ({@link RateMeter#redeclare}). Frames are measured
-   * while no app is linked too, so the next app is offered the right rate from the start. A refusal keeps the old
-   * rate: the sink never fails for it.
+   * Offers the measured rate once it has departed from the offered one ({@link RateMeter#redeclare}) for
+   * {@link #SUSTAIN_NANOS}. A refusal keeps the old rate: the sink never fails for it.
    */
   private void followRate(PipeWireStream current) {
     if (current == refusedRate) {
@@ -173,8 +185,17 @@ public final class PipeWireSink implements FrameSink {
     }
     int fps = meter.redeclare(current.rate());
     if (fps == 0) {
+      offSince = -1;
       return;
     }
+    long now = System.nanoTime();
+    if (offSince < 0) {
+      offSince = now;
+    }
+    if (now - offSince < SUSTAIN_NANOS) {
+      return;
+    }
+    offSince = -1;
     try {
       current.advertise(fps, 1);
       spec = spec.withRate(fps, 1);
@@ -230,12 +251,22 @@ public final class PipeWireSink implements FrameSink {
       if (stream == null && !reconnect()) {
         return;
       }
+      Event pending = null;
       while (true) {
-        Event event = events.take();
+        Event event = pending != null ? pending : events.take();
+        pending = null;
         if (event instanceof Closing) {
           return;
         }
         if (event instanceof Streaming s && s.stream() == stream) {
+          if (!s.on() && streaming) {
+            // A pause that ends at once is PipeWire renegotiating (a new rate), not the app leaving.
+            pending = events.poll(UNLINK_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            if (pending instanceof Streaming again && again.stream() == stream && again.on()) {
+              pending = null;
+              continue;
+            }
+          }
           report(s.on());
         } else if (event instanceof Broken b && b.stream() == stream) {
           LOG.warn("PipeWire node {} lost: {}; it comes back when PipeWire does", NODE_NAME, b.why());

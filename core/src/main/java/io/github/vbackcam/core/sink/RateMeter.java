@@ -29,6 +29,11 @@ final class RateMeter {
     count++;
   }
 
+  /** Forgets every frame: the next rate is measured from frames recorded after this. */
+  void reset() {
+    count = 0;
+  }
+
   /** Frames per second, or 0 until a whole window of frames, moving forward in time, has arrived. */
   double rate() {
     if (count < WINDOW) {

@@ -104,11 +104,13 @@ class PipeWireSinkIT {
           readAndCheck(session, sink, count, "reader after PipeWire restarted");
           PipeWireSession.await("no consumer after the second reader left", () -> count.get() == 0);
 
-          // The camera slows down: the node offers the rate frames really arrive at, once, and apps read on.
+          // The camera slows down: while an app reads, the node comes to offer the rate frames really arrive at
+          // (after a window of frames and the 2 s a new rate must last), the app reading on through the change.
           pace = SLOW_FPS;
+          readAndCheck(session, sink, count, "reader at " + SLOW_FPS + " fps", 60);
           PipeWireSession.await("node vbackcam offering " + SLOW_FPS + "/1",
               () -> session.node("vbackcam").map(PipeWireSinkIT::offeredRate).orElse("").equals(SLOW_FPS + "/1"));
-          readAndCheck(session, sink, count, "reader at " + SLOW_FPS + " fps");
+          readAndCheck(session, sink, count, "reader after the rate changed");
         } finally {
           feeder.interrupt();
           feeder.join(10_000);
@@ -145,19 +147,24 @@ class PipeWireSinkIT {
     return rate.get("num").getAsInt() + "/" + rate.get("denom").getAsInt();
   }
 
-  /** Reads 30 frames with pipewiresrc; checks size, the magenta square, and each frame against what was written. */
   private void readAndCheck(PipeWireSession session, PipeWireSink sink, AtomicInteger count, String who)
+      throws Exception {
+    readAndCheck(session, sink, count, who, 30);
+  }
+
+  /** Reads n frames with pipewiresrc; checks size, the magenta square, and each frame against what was written. */
+  private void readAndCheck(PipeWireSession session, PipeWireSink sink, AtomicInteger count, String who, int n)
       throws Exception {
     Path out = session.logs().resolve("frames.yuy2");
     Files.deleteIfExists(out);
     Process reader = new ProcessBuilder("gst-launch-1.0", "-q", "pipewiresrc", "target-object=vbackcam",
-        "num-buffers=30", "!", "video/x-raw,format=YUY2,width=1280,height=720", "!", "filesink",
+        "num-buffers=" + n, "!", "video/x-raw,format=YUY2,width=1280,height=720", "!", "filesink",
         "location=" + out).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(session.logs().resolve("gst.log").toFile())).start();
     try {
       PipeWireSession.await(who + " counted as a consumer", () -> count.get() == 1 && sink.isLinked());
       if (!reader.waitFor(PipeWireSession.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-        fail(who + ": pipewiresrc got no 30 frames within " + PipeWireSession.DEADLINE.toSeconds() + " s");
+        fail(who + ": pipewiresrc got no " + n + " frames within " + PipeWireSession.DEADLINE.toSeconds() + " s");
       }
     } finally {
       reader.destroyForcibly();
@@ -165,9 +172,9 @@ class PipeWireSinkIT {
     assertEquals(0, reader.exitValue(), who + ": gst-launch failed; see " + session.logs().resolve("gst.log"));
     byte[] all = Files.readAllBytes(out);
     int frameBytes = SIZE.width() * SIZE.height() * 2;
-    assertEquals(30L * frameBytes, all.length, who + ": 30 frames of 1280x720 YUY2");
+    assertEquals((long) n * frameBytes, all.length, who + ": " + n + " frames of 1280x720 YUY2");
     Set<Integer> indices = new TreeSet<>();
-    for (int f = 0; f < 30; f++) {
+    for (int f = 0; f < n; f++) {
       byte[] frame = java.util.Arrays.copyOfRange(all, f * frameBytes, (f + 1) * frameBytes);
       assertMagenta(frame, who + " frame " + f);
       int index = readIndex(frame);
@@ -176,7 +183,7 @@ class PipeWireSinkIT {
       assertEquals(crc, crc32(frame), who + " frame " + f + " (index " + index + ") differs from what was written");
       indices.add(index);
     }
-    LOG.info("{}: 30 frames of 1280x720 YUY2, indices {}", who, indices);
+    LOG.info("{}: {} frames of 1280x720 YUY2, indices {}", who, n, indices);
     assertTrue(indices.size() >= 10, who + " saw a live video, not a few repeated frames: " + indices);
   }
 

@@ -87,16 +87,20 @@ interface LibPipeWire extends Library {
       return lib;
     } catch (UnsatisfiedLinkError e) {
       throw new IOException("PipeWire's library " + soname + " cannot be loaded (install pipewire-libs on Fedora,"
-          + " libpipewire-0.3-0 on Debian): " + firstLine(e.getMessage()));
+          + " libpipewire-0.3-0 on Debian): " + reason(e.getMessage()));
     }
   }
 
-  private static String firstLine(String message) {
+  /**
+   * The first line of JNA's message that gives a reason: it starts "Unable to load library 'NAME':" and puts the
+   * loader's reasons on the lines after that.
+   */
+  static String reason(String message) {
     if (message == null) {
       return "not found";
     }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    return message.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.endsWith(":")).findFirst()
+        .orElse(message.strip());
   }
 
   /** {@code void (*state_changed)(void *data, enum pw_stream_state old, enum pw_stream_state state, const char *)}. */

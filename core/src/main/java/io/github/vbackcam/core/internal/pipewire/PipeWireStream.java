@@ -178,6 +178,9 @@ public final class PipeWireStream implements AutoCloseable {
    * newest frame, never a queue of old ones.
    */
   public synchronized boolean send(Filler filler) {
+    if (closing) {
+      return false; // closed: the loop is freed, so not even its lock may be taken
+    }
     int length = stride * spec.height();
     lib.pw_thread_loop_lock(loop);
     try {
@@ -219,6 +222,9 @@ public final class PipeWireStream implements AutoCloseable {
    */
   public synchronized void advertise(int rateNum, int rateDenom) throws IOException {
     // PipeWire copies the params it is given, so the pod is freed here rather than left to the garbage collector.
+    if (closing) {
+      throw new IOException("the stream is closed");
+    }
     try (Memory format = SpaPod.enumFormat(SpaPod.VIDEO_FORMAT_YUY2, spec.width(), spec.height(), rateNum,
         rateDenom)) {
       lib.pw_thread_loop_lock(loop);
