@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * its own graph: each written frame goes out at once.
  *
  * <p>The frame rate offered is the rate the camera's frames really arrive at: the configured rate at first, then the
- * rate measured ({@link RateMeter}) while an app is linked, once it has departed by more than
- * {@link RateMeter#TOLERANCE} for {@link #SUSTAIN_NANOS} (a camera dropping to 15 fps in low light). The node then
- * offers its format at the new rate and PipeWire renegotiates its links, so linked apps get the new rate in their
- * format and new ones see it offered; a node published again after PipeWire restarts offers the last rate at once.
- * Frames written while no app is linked are the idle placeholder's few a second and are not measured: an app
- * looking at the node would take it for a 2 fps camera. A renegotiation pauses the link for a moment; a pause that
- * ends within {@link #UNLINK_GRACE_MILLIS} is not reported as the app leaving, so the engine keeps the camera open.
+ * rate measured ({@link RateMeter}) while the last app was linked, once it departs by more than
+ * {@link RateMeter#TOLERANCE} (a camera giving 15 fps in low light). It is offered when that app has gone, so the
+ * next app is offered it and no linked app is ever renegotiated: PipeWire 0.3.65's {@code pipewiresrc} crashed
+ * (SIGSEGV) under a node that renegotiated its rate while linked, and libwebrtc reads a camera's formats once.
+ * Frames written while no app is linked are the idle placeholder's few a second and are not measured. A node
+ * published again after PipeWire restarts offers the last rate at once. A link that pauses for less than
+ * {@link #UNLINK_GRACE_MILLIS} is not reported as the app leaving, so the engine keeps the camera open.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
@@ -52,9 +52,7 @@ public final class PipeWireSink implements FrameSink {
   /** The node's name and description, what apps list and {@code pipewiresrc target-object=} picks. */
   public static final String NODE_NAME = "vbackcam";
 
-  /** How long a measured rate must stay off the offered one before it is offered: a camera's rate, not a blip. */
-  static final long SUSTAIN_NANOS = 2_000_000_000L;
-  /** How long a link may pause (PipeWire renegotiating the format) before the app counts as gone. */
+  /** How long a link may pause before the app counts as gone. */
   static final long UNLINK_GRACE_MILLIS = 1000;
   private static final long RETRY_FIRST_MILLIS = 250;
   private static final long RETRY_MAX_MILLIS = 5000;
@@ -73,7 +71,6 @@ public final class PipeWireSink implements FrameSink {
   // The writer thread's own: the rate measured while an app is linked.
   private final RateMeter meter = new RateMeter();
   private boolean metering;
-  private long offSince = -1;
   /** The stream that refused a new rate: it is not asked again, so a refusal is one log line, not one a frame. */
   private PipeWireStream refusedRate;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -160,46 +157,42 @@ public final class PipeWireSink implements FrameSink {
           + frame.height() + " frame");
     }
     PipeWireStream current = stream;
-    if (current == null || !current.isStreaming()) {
-      metering = false;
+    if (current == null) {
+      return;
+    }
+    if (!streaming) {
+      if (metering) {
+        metering = false;
+        offerMeasuredRate(current); // the app has gone: nobody to renegotiate
+      }
       return;
     }
     if (!metering) {
-      meter.reset(); // a new link, or one back from a renegotiation: what came before was not the camera's rate
-      offSince = -1;
+      meter.reset(); // a new link: the frames before it were the placeholder's
       metering = true;
     }
     meter.frame(frame.ptsMicros());
-    followRate(current);
+    if (!current.isStreaming()) {
+      return;
+    }
     var image = frame.image();
     current.send(memory -> toYuy2(image, memory));
   }
 
   /**
-   * Offers the measured rate once it has departed from the offered one ({@link RateMeter#redeclare}) for
-   * {@link #SUSTAIN_NANOS}. A refusal keeps the old rate: the sink never fails for it.
+   * Offers the rate measured during the link that has just ended, when it departs from the offered one
+   * ({@link RateMeter#redeclare}). A refusal keeps the old rate: the sink never fails for it.
    */
-  private void followRate(PipeWireStream current) {
-    if (current == refusedRate) {
-      return;
-    }
-    int fps = meter.redeclare(current.rate());
+  private void offerMeasuredRate(PipeWireStream current) {
+    int fps = current == refusedRate ? 0 : meter.redeclare(current.rate());
     if (fps == 0) {
-      offSince = -1;
       return;
     }
-    long now = System.nanoTime();
-    if (offSince < 0) {
-      offSince = now;
-    }
-    if (now - offSince < SUSTAIN_NANOS) {
-      return;
-    }
-    offSince = -1;
     try {
       current.advertise(fps, 1);
       spec = spec.withRate(fps, 1);
-      LOG.info("PipeWire node {}: frames arrive at {} fps; offering that rate", NODE_NAME, fps);
+      LOG.info("PipeWire node {}: the camera's frames arrived at {} fps; offering that rate to the next app",
+          NODE_NAME, fps);
     } catch (IOException e) {
       refusedRate = current;
       LOG.warn("PipeWire node {}: cannot offer {} fps ({}); it keeps offering {} fps", NODE_NAME, fps,
@@ -260,7 +253,7 @@ public final class PipeWireSink implements FrameSink {
         }
         if (event instanceof Streaming s && s.stream() == stream) {
           if (!s.on() && streaming) {
-            // A pause that ends at once is PipeWire renegotiating (a new rate), not the app leaving.
+            // A pause that ends at once (PipeWire reconfiguring the link) is not the app leaving.
             pending = events.poll(UNLINK_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             if (pending instanceof Streaming again && again.stream() == stream && again.on()) {
               pending = null;

@@ -104,8 +104,8 @@ class PipeWireSinkIT {
           readAndCheck(session, sink, count, "reader after PipeWire restarted");
           PipeWireSession.await("no consumer after the second reader left", () -> count.get() == 0);
 
-          // The camera slows down: while an app reads, the node comes to offer the rate frames really arrive at
-          // (after a window of frames and the 2 s a new rate must last), the app reading on through the change.
+          // The camera slows down: an app reads it at that rate; once it has gone, the node offers the rate the
+          // frames arrived at, and the next app reads at it.
           pace = SLOW_FPS;
           readAndCheck(session, sink, count, "reader at " + SLOW_FPS + " fps", 60);
           PipeWireSession.await("node vbackcam offering " + SLOW_FPS + "/1",
