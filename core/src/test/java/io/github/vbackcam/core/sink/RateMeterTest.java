@@ -78,4 +78,15 @@ class RateMeterTest {
     feed(meter, t, 30, RateMeter.WINDOW);
     assertEquals(30, meter.redeclare(15));
   }
+
+  @Test
+  void afterResetOnlyTheFramesRecordedSinceCount() {
+    RateMeter meter = new RateMeter();
+    long t = feed(meter, 0, 2, 20); // the idle placeholder's 2 fps
+    meter.reset();
+    t = feed(meter, t, 10, RateMeter.WINDOW - 1);
+    assertEquals(0, meter.redeclare(30), "less than a window since the reset");
+    feed(meter, t, 10, 1);
+    assertEquals(10, meter.redeclare(30), "a window of 10 fps frames, the 2 fps ones forgotten");
+  }
 }

@@ -221,17 +221,14 @@ public final class PipeWireStream implements AutoCloseable {
    * line when PipeWire refuses, changing nothing: frames keep flowing at the rate offered before.
    */
   public synchronized void advertise(int rateNum, int rateDenom) throws IOException {
-    // PipeWire copies the params it is given, so the pod is freed here rather than left to the garbage collector.
-    if (closing) {
-      throw new IOException("the stream is closed");
+    if (closing || stream == null) {
+      throw new IOException("the stream is closed"); // and its loop freed: not even its lock may be taken
     }
+    // PipeWire copies the params it is given, so the pod is freed here rather than left to the garbage collector.
     try (Memory format = SpaPod.enumFormat(SpaPod.VIDEO_FORMAT_YUY2, spec.width(), spec.height(), rateNum,
         rateDenom)) {
       lib.pw_thread_loop_lock(loop);
       try {
-        if (closing || stream == null) {
-          throw new IOException("the stream is closed");
-        }
         int rc = lib.pw_stream_update_params(stream, new Pointer[] {format}, 1);
         if (rc < 0) {
           throw new IOException("PipeWire refused the new format (" + errnoText(-rc) + ")");
