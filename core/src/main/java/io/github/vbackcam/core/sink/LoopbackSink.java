@@ -24,10 +24,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
  * converted again: the YUYV bytes of the last conversion are written once more.
+ *
+ * <p>Apps never wait long for a frame: when nothing has been written for {@link #KEEP_ALIVE_MILLIS}, the last picture
+ * is written again (a frozen picture, not counted for the declared rate). Chromium's V4L2 capture restarts its stream
+ * after one second without a frame and gives up after ten ("Multiple continuous timeouts while read-polling"), and
+ * frames stop for seconds while a camera opens, stalls before it counts as lost, or a model loads.
  */
 public final class LoopbackSink implements FrameSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackSink.class);
+  /** The longest time apps go without a frame, in milliseconds: under Chromium's one second, with room for jitter. */
+  public static final long KEEP_ALIVE_MILLIS = 600;
 
   private final LoopbackDevice device;
   private final VideoSize size;
@@ -39,32 +46,53 @@ public final class LoopbackSink implements FrameSink {
   private final byte[] yuyv;
   private final LastPicture last = new LastPicture();
   private final RateMeter meter = new RateMeter();
+  /** The device is written by {@link #write} and by the keep-alive thread: one at a time. */
+  private final Object lock = new Object();
+  private final Thread keepAlive;
+  // Guarded by lock.
   private int declaredFps;
   private boolean rateRefused;
+  private boolean pictureWritten;
+  private long lastWriteNanos;
+  private boolean closed;
 
   /** Declares 30 fps until frames have arrived. */
   public LoopbackSink(String path, VideoSize size) throws IOException {
-    this(Kernel.system(), path, size, 30);
+    this(Kernel.system(), path, size, 30, KEEP_ALIVE_MILLIS);
   }
 
   /** @param frameRate the rate to declare until frames have arrived (0 or less: 30) */
   public LoopbackSink(String path, VideoSize size, double frameRate) throws IOException {
-    this(Kernel.system(), path, size, frameRate);
+    this(Kernel.system(), path, size, frameRate, KEEP_ALIVE_MILLIS);
   }
 
-  public LoopbackSink(Kernel kernel, String path, VideoSize size, double frameRate) throws IOException {
+  /** @param keepAliveMillis how long apps may go without a frame before the last one is written again; 0: forever */
+  public LoopbackSink(Kernel kernel, String path, VideoSize size, double frameRate, long keepAliveMillis)
+      throws IOException {
     this.size = size;
     this.device = LoopbackDevice.open(kernel, path, size.width(), size.height());
     this.yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2);
     this.yuyv = new byte[device.frameBytes()];
-    declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
+    synchronized (lock) {
+      declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
+    }
+    if (keepAliveMillis > 0) {
+      keepAlive = new Thread(() -> keepAlive(keepAliveMillis * 1_000_000), "vbackcam-keepalive");
+      keepAlive.setDaemon(true);
+      keepAlive.start();
+    } else {
+      keepAlive = null;
+    }
   }
 
   /** The frame rate apps are told, in whole frames a second. */
   public int declaredFps() {
-    return declaredFps;
+    synchronized (lock) {
+      return declaredFps;
+    }
   }
 
+  /** Call with the lock held. */
   private void declare(int fps) {
     if (rateRefused || fps == declaredFps) {
       return;
@@ -86,15 +114,47 @@ public final class LoopbackSink implements FrameSink {
           + frame.height() + " frame");
     }
     Mat image = frame.image();
-    last.convertIfChanged(image, () -> {
-      opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
-      yuy2.data().capacity(yuyv.length).position(0).get(yuyv);
-    });
-    device.write(yuyv);
-    meter.frame(frame.ptsMicros());
-    int fps = meter.redeclare(declaredFps);
-    if (fps > 0) {
-      declare(fps);
+    synchronized (lock) {
+      last.convertIfChanged(image, () -> {
+        opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+        yuy2.data().capacity(yuyv.length).position(0).get(yuyv);
+      });
+      device.write(yuyv);
+      pictureWritten = true;
+      lastWriteNanos = System.nanoTime();
+      meter.frame(frame.ptsMicros());
+      int fps = meter.redeclare(declaredFps);
+      if (fps > 0) {
+        declare(fps);
+      }
+    }
+  }
+
+  /** Writes the last picture again whenever {@code periodNanos} have passed without a write, until closed. */
+  private void keepAlive(long periodNanos) {
+    boolean failed = false;
+    synchronized (lock) {
+      while (!closed) {
+        long quiet = System.nanoTime() - lastWriteNanos;
+        if (pictureWritten && quiet >= periodNanos) {
+          try {
+            device.write(yuyv);
+            failed = false;
+          } catch (IOException e) {
+            if (!failed) { // once per failing spell: write() reports the same failure with each frame
+              LOG.warn("writing the last picture again: {}", e.getMessage());
+            }
+            failed = true;
+          }
+          lastWriteNanos = System.nanoTime();
+          quiet = 0;
+        }
+        try {
+          lock.wait(Math.max(1, (periodNanos - quiet) / 1_000_000));
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
     }
   }
 
@@ -168,6 +228,20 @@ public final class LoopbackSink implements FrameSink {
 
   @Override
   public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      lock.notifyAll();
+    }
+    if (keepAlive != null) {
+      try {
+        keepAlive.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     device.close();
     last.close();
     yuy2.close();

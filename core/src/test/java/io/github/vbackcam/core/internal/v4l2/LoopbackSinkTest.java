@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -44,6 +45,11 @@ class LoopbackSinkTest {
 
   /** A v4l2loopback device that keeps a copy of every buffer written to it. */
   private static Kernel fakeKernel(List<byte[]> writes) throws ErrnoException {
+    return fakeKernel(writes, new ArrayList<>());
+  }
+
+  /** ... and the {@link System#nanoTime} of each write in {@code times}. */
+  private static Kernel fakeKernel(List<byte[]> writes, List<Long> times) throws ErrnoException {
     Kernel k = mock(Kernel.class);
     when(k.open(anyString(), anyInt())).thenReturn(3);
     doAnswer(inv -> {
@@ -52,6 +58,7 @@ class LoopbackSinkTest {
       return null;
     }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_QUERYCAP), any());
     when(k.write(eq(3), any(), anyInt())).thenAnswer(inv -> {
+      times.add(System.nanoTime());
       writes.add(Arrays.copyOf((byte[]) inv.getArgument(1), (int) inv.getArgument(2)));
       return inv.getArgument(2);
     });
@@ -61,7 +68,7 @@ class LoopbackSinkTest {
   @Test
   void aRedFrameIsWrittenAsYuyvRed() throws Exception {
     List<byte[]> writes = new ArrayList<>();
-    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30, 0);
          Frame red = Frames.solid(6, 4, 0, 0, 255)) {
       sink.write(red);
       try (Frame wrong = Frames.solid(8, 4, 0, 0, 255)) {
@@ -87,7 +94,7 @@ class LoopbackSinkTest {
         {255, 0, 0, 41, 240, 41, 110},    // blue
     };
     List<byte[]> writes = new ArrayList<>();
-    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30)) {
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30, 0)) {
       for (int[] c : bgrToYuyv) {
         try (Frame f = Frames.solid(6, 4, c[0], c[1], c[2])) {
           sink.write(f);
@@ -103,7 +110,7 @@ class LoopbackSinkTest {
   @Test
   void chromaIsAveragedOverEachPixelPairAndLumaIsPerPixel() throws Exception {
     List<byte[]> writes = new ArrayList<>();
-    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30, 0);
          Frame f = Frames.solid(6, 4, 0, 0, 0)) {
       try (Rect odd = new Rect(1, 0, 1, 4); Mat column = new Mat(f.image(), odd);
            Scalar white = new Scalar(255, 255, 255, 0)) {
@@ -118,7 +125,7 @@ class LoopbackSinkTest {
   void aRepeatedPictureIsWrittenEachTimeAndEveryChangeReachesTheDevice() throws Exception {
     VideoSize size = new VideoSize(64, 36);
     List<byte[]> writes = new ArrayList<>();
-    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", size, 30);
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", size, 30, 0);
          Frame a = Frames.solid(size.width(), size.height(), 40, 40, 40);
          Frame b = Frames.solid(size.width(), size.height(), 40, 40, 40)) {
       Frames.paintPerson(b, size.width() - 1, size.height() - 1, 1, 1, 255, 255, 255); // only the last pixel
@@ -150,7 +157,7 @@ class LoopbackSinkTest {
   @Test
   void aRepeatedPictureStillCountsForTheDeclaredRate() throws Exception {
     List<byte[]> writes = new ArrayList<>();
-    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30);
+    try (LoopbackSink sink = new LoopbackSink(fakeKernel(writes), "/dev/video20", new VideoSize(6, 4), 30, 0);
          Frame placeholder = Frames.solid(6, 4, 40, 40, 40)) {
       for (int i = 0; i < 20; i++) {
         try (Frame f = placeholder.copyAt(-1, i * 500_000L)) {
@@ -179,7 +186,7 @@ class LoopbackSinkTest {
       declared.add(V4l2.timePerFrame(parm));
       return null;
     }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_S_PARM), any());
-    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30)) {
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0)) {
       long t = 0;
       for (int i = 0; i < 30; i++, t += 33_333) {
         try (Frame f = Frames.solidAt(6, 4, t, 0, 0, 255)) {
@@ -197,6 +204,44 @@ class LoopbackSinkTest {
     assertEquals(2, declared.size(), "declared once at the start and once for the change");
     assertEquals(List.of(1, 30), List.of(declared.get(0)[0], declared.get(0)[1]));
     assertEquals(List.of(1, 15), List.of(declared.get(1)[0], declared.get(1)[1]));
+  }
+
+  @Test
+  void whenFramesStopAppsGetTheLastPictureAgainAndTheDeclaredRateStays() throws Exception {
+    List<byte[]> writes = Collections.synchronizedList(new ArrayList<>());
+    List<Long> writeTimes = Collections.synchronizedList(new ArrayList<>());
+    Kernel k = fakeKernel(writes, writeTimes);
+    long keepAliveMillis = 100;
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, keepAliveMillis)) {
+      Thread.sleep(3 * keepAliveMillis);
+      assertEquals(0, writes.size(), "nothing is repeated before a picture was written");
+      long t = 0;
+      for (int i = 0; i < 30; i++, t += 33_333) {
+        try (Frame f = Frames.solidAt(6, 4, t, 255, 0, 0)) { // blue, a 30 fps camera
+          sink.write(f);
+        }
+      }
+      try (Frame red = Frames.solidAt(6, 4, t, 0, 0, 255)) {
+        sink.write(red);
+      }
+      int frames = writes.size();
+      long lastFrame = writeTimes.get(frames - 1);
+      // The camera stalls: the red picture comes again every keepAliveMillis.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (writes.size() < frames + 5 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(writes.size() >= frames + 5, "only " + (writes.size() - frames) + " repeats in 10 s");
+      for (int i = frames; i < frames + 5; i++) {
+        assertArrayEquals(writes.get(frames - 1), writes.get(i), "repeat " + (i - frames) + " is the last picture");
+        long gap = writeTimes.get(i) - (i == frames ? lastFrame : writeTimes.get(i - 1));
+        assertTrue(gap >= keepAliveMillis * 1_000_000 - 1_000_000, "a repeat after only " + gap / 1e6 + " ms");
+      }
+      assertEquals(30, sink.declaredFps(), "repeats are not camera frames: the declared rate stays the camera's");
+    }
+    int afterClose = writes.size();
+    Thread.sleep(3 * keepAliveMillis);
+    assertEquals(afterClose, writes.size(), "a write after close");
   }
 
   @Test
