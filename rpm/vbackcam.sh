@@ -88,7 +88,7 @@ else
 fi
 cds_dump() {
     exec 9>>"$cds/lock" && flock -n 9 || return 0
-    exec >"$cds/dump.log" 2>&1
+    exec <"$cds/lock" >"$cds/dump.log" 2>&1
     rm -f "$cds"/*.tmp "$cds"/*.tmp.config "$cds/training.y4m"
     local tmp="$cds/$key.tmp" rc=0 check=
     nice -n 10 "$java" "${opts[@]}" "$cds_make=$tmp" io.github.vbackcam.service.Main \
@@ -96,7 +96,7 @@ cds_dump() {
     # Killed (a stop of the service's unit takes its dump along): the next start tries again.
     [ $rc -lt 128 ] || return 0
     # It must map (-Xshare:on fails where it cannot), and where it is used (-Xshare:auto) print no warning.
-    if [ $rc -eq 0 ] && "$java" "${opts[@]}" "$cds_use=$tmp" "$cds_on" -version >/dev/null 2>&1 &&
+    if [ $rc -eq 0 ] && "$java" "${opts[@]}" "$cds_use=$tmp" "$cds_on" -version &&
         check=$("$java" "${opts[@]}" "$cds_use=$tmp" -version 2>&1) &&
         ! grep -E '^WARNING|\[(warning|error) *\]' <<<"$check"; then
         rm -f "$cds/${key%%-*}"-*.jsa
@@ -109,8 +109,9 @@ cds_dump() {
 }
 if [ "${VBACKCAM_CDS:-1}" != 0 ]; then
     jvm=$(dirname "$(readlink -f "$java")")/../lib/server/libjvm.so
-    key=$(md5sum <<<"$java $lib" | cut -c1-12)-$(stat -L -c '%n %s %Y' "$jvm" "$lib"/*.jar 2>/dev/null |
+    [ -f "$jvm" ] && key=$(md5sum <<<"$java $lib" | cut -c1-12)-$(stat -L -c '%n %s %Y' "$jvm" "$lib"/*.jar |
         md5sum | cut -c1-16) || key=
+    base=("${jvm%/*}"/classes*.jsa)
     archive=
     for f in "$cds/$key"-*.jsa; do
         size=${f##*-}
@@ -118,11 +119,12 @@ if [ "${VBACKCAM_CDS:-1}" != 0 ]; then
     done
     if [ -n "$archive" ]; then
         opts+=("$cds_use=$archive")
-    elif [ -n "$key" ] && { [ "$version" -ge 25 ] || compgen -G "${jvm%/*}/classes*.jsa" >/dev/null; } &&
-        [ ! -e "$cds/$key.failed" ] && mkdir -p "$cds" 2>/dev/null && [ -w "$cds" ]; then
+    elif [ -n "$key" ] && { [ "$version" -ge 25 ] || [ -f "${base[0]}" ]; } && [ ! -e "$cds/$key.failed" ] &&
+        mkdir -p "$cds" 2>&- && [ -w "$cds" ]; then
         # Only a runtime with a base archive can make a dynamic one on top of it. Double fork: the dump is no child
-        # of the JVM this script becomes.
-        (cds_dump </dev/null >/dev/null 2>&1 &)
+        # of the JVM this script becomes. Its standard streams are closed here and then opened on its own files
+        # (no /dev/null, which the SELinux policy would have to allow).
+        (cds_dump <&- >&- 2>&- &)
     fi
 fi
 
