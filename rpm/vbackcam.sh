@@ -73,10 +73,12 @@ opts+=(${VBACKCAM_JAVA_OPTS:-} -cp "${lib}/*" -Dai.djl.offline=true -Dvbackcam.b
     -Dorg.bytedeco.javacpp.cachedir="${cache}/javacpp" -Djna.tmpdir="${cache}/jna")
 
 # Class-data sharing: an archive of the classes a start loads saves about a second of CPU per start. It is used only
-# when one was made and checked for exactly this runtime and these jars: its name holds a hash of java's and the
-# jars' folder, a hash of libjvm.so's and the jars' paths, sizes and mtimes (the JVM checks the jars too, with a
-# warning on a mismatch), and its size, so that a truncated file is never mapped (the JVM dies of SIGBUS on one).
-# With none, this start goes on without and one background dump (cds_dump) makes it.
+# when one was made and checked for exactly this runtime, these options and these jars: its name holds a hash of
+# java's path and the options (the jars' folder among them; run's heap bound gives it an archive of its own, as
+# Java 25 refuses an archive made with compressed pointers, with error lines, where the default heap of a quarter of
+# the RAM is too large for them), a hash of libjvm.so's and the jars' paths, sizes and mtimes (the JVM checks the
+# jars too, with a warning on a mismatch), and its size, so that a truncated file is never mapped (the JVM dies of
+# SIGBUS on one). With none, this start goes on without and one background dump (cds_dump) makes it.
 # Up to Java 24 it is a dynamic archive on top of the runtime's base archive (JDK 17's -XX:ArchiveClassesAtExit);
 # from Java 25 an AOT cache (JEP 483/514), which needs no base archive, and where the dynamic archive fails anyway:
 # the base archive was made without --enable-native-access, and Java 25 then refuses the archive with an error line.
@@ -86,6 +88,13 @@ if [ "$version" -ge 25 ]; then
 else
     cds_use=-XX:SharedArchiveFile cds_make=-XX:ArchiveClassesAtExit cds_on=-Xshare:on
 fi
+# cds_dump: run in the background, detached from the service's output (its log: cds/dump.log), one at a time per
+# cache (a lock that ends with its holder), nice'd. A short workload of the same JVM, options and jars, a render of
+# the bundled sample (the engine, ONNX Runtime, the model, OpenCV, FFmpeg's Y4M writer), writes the archive at its
+# exit; a JVM that must map it (-Xshare:on) checks it before it is renamed into place. A dump killed midway leaves a
+# .tmp that the next one removes; a dump that fails otherwise marks the key .failed, so that a runtime that cannot
+# make archives does not try at every start. On success, the archives made for an older runtime or older jars with
+# the same java and options go.
 cds_dump() {
     exec 9>>"$cds/lock" && flock -n 9 || return 0
     exec <"$cds/lock" >"$cds/dump.log" 2>&1
@@ -109,7 +118,7 @@ cds_dump() {
 }
 if [ "${VBACKCAM_CDS:-1}" != 0 ]; then
     jvm=$(dirname "$(readlink -f "$java")")/../lib/server/libjvm.so
-    [ -f "$jvm" ] && key=$(md5sum <<<"$java $lib" | cut -c1-12)-$(stat -L -c '%n %s %Y' "$jvm" "$lib"/*.jar |
+    [ -f "$jvm" ] && key=$(md5sum <<<"$java ${opts[*]}" | cut -c1-12)-$(stat -L -c '%n %s %Y' "$jvm" "$lib"/*.jar |
         md5sum | cut -c1-16) || key=
     base=("${jvm%/*}"/classes*.jsa)
     archive=
