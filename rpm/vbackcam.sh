@@ -13,7 +13,6 @@
 #   VBACKCAM_JAVA_OPTS    extra JVM options, split on spaces
 #   XDG_CACHE_HOME        converted models and the remaining native-library caches go to $XDG_CACHE_HOME/vbackcam
 #                         (default ~/.cache/vbackcam)
-#   VBACKCAM_CDS          0: neither use nor make the class-data archive of $XDG_CACHE_HOME/vbackcam/cds
 set -euo pipefail
 home="${VBACKCAM_HOME:-@VBACKCAM_HOME@}"
 natives="${VBACKCAM_NATIVES:-@VBACKCAM_NATIVES@}"
@@ -45,9 +44,8 @@ feature() {
 # Java 17 knows --enable-native-access (JEP 412); from Java 24 a JNI load without it prints a warning (JEP 472),
 # and JavaCPP, JNA and DJL all load JNI libraries. --sun-misc-unsafe-memory-access exists from Java 23 only: it
 # silences the warning that protobuf's use of sun.misc.Unsafe prints from Java 24 (JEP 498).
-version=$(feature "$java")
 opts=(--enable-native-access=ALL-UNNAMED)
-[ "$version" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+[ "$(feature "$java")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
 # No /tmp/hsperfdata_$USER: nothing here reads the JVM's performance counters.
 opts+=(-XX:-UsePerfData)
 # The service's heap, capped (the JVM's default is a quarter of the RAM). Measured on `vbackcam run` at 1280x720,
@@ -67,74 +65,13 @@ if [ -d "$natives" ]; then
     rm -rf "${cache}/djl" "${cache}/jna" "${cache}"/javacpp/*.jar
 fi
 
-# shellcheck disable=SC2206 # VBACKCAM_JAVA_OPTS is a list of options
-opts+=(${VBACKCAM_JAVA_OPTS:-} -cp "${lib}/*" -Dai.djl.offline=true -Dvbackcam.backgrounds="${backgrounds}"
-    -DDJL_CACHE_DIR="${cache}/djl" -DENGINE_CACHE_DIR="${cache}/djl"
-    -Dorg.bytedeco.javacpp.cachedir="${cache}/javacpp" -Djna.tmpdir="${cache}/jna")
-
-# Class-data sharing: an archive of the classes a start loads saves about a second of CPU per start. It is used only
-# when one was made and checked for exactly this runtime, these options and these jars: its name holds a hash of
-# java's path and the options (the jars' folder among them; run's heap bound gives it an archive of its own, as
-# Java 25 refuses an archive made with compressed pointers, with error lines, where the default heap of a quarter of
-# the RAM is too large for them), a hash of libjvm.so's and the jars' paths, sizes and mtimes (the JVM checks the
-# jars too, with a warning on a mismatch), and its size, so that a truncated file is never mapped (the JVM dies of
-# SIGBUS on one). With none, this start goes on without and one background dump (cds_dump) makes it.
-# Up to Java 24 it is a dynamic archive on top of the runtime's base archive (JDK 17's -XX:ArchiveClassesAtExit);
-# from Java 25 an AOT cache (JEP 483/514), which needs no base archive, and where the dynamic archive fails anyway:
-# the base archive was made without --enable-native-access, and Java 25 then refuses the archive with an error line.
-cds="${cache}/cds"
-if [ "$version" -ge 25 ]; then
-    cds_use=-XX:AOTCache cds_make=-XX:AOTCacheOutput cds_on=-XX:AOTMode=on
-else
-    cds_use=-XX:SharedArchiveFile cds_make=-XX:ArchiveClassesAtExit cds_on=-Xshare:on
-fi
-# cds_dump: run in the background, detached from the service's output (its log: cds/dump.log), one at a time per
-# cache (a lock that ends with its holder), nice'd. A short workload of the same JVM, options and jars, a render of
-# the bundled sample (the engine, ONNX Runtime, the model, OpenCV, FFmpeg's Y4M writer), writes the archive at its
-# exit; a JVM that must map it (-Xshare:on) checks it before it is renamed into place. A dump killed midway leaves a
-# .tmp that the next one removes; a dump that fails otherwise marks the key .failed, so that a runtime that cannot
-# make archives does not try at every start. On success, the archives made for an older runtime or older jars with
-# the same java and options go.
-cds_dump() {
-    exec 9>>"$cds/lock" && flock -n 9 || return 0
-    exec <"$cds/lock" >"$cds/dump.log" 2>&1
-    rm -f "$cds"/*.tmp "$cds"/*.tmp.config "$cds/training.y4m"
-    local tmp="$cds/$key.tmp" rc=0 check=
-    nice -n 10 "$java" "${opts[@]}" "$cds_make=$tmp" io.github.vbackcam.service.Main \
-        render --output "$cds/training.y4m" || rc=$?
-    # Killed (a stop of the service's unit takes its dump along): the next start tries again.
-    [ $rc -lt 128 ] || return 0
-    # It must map (-Xshare:on fails where it cannot), and where it is used (-Xshare:auto) print no warning.
-    if [ $rc -eq 0 ] && "$java" "${opts[@]}" "$cds_use=$tmp" "$cds_on" -version &&
-        check=$("$java" "${opts[@]}" "$cds_use=$tmp" -version 2>&1) &&
-        ! grep -E '^WARNING|\[(warning|error) *\]' <<<"$check"; then
-        rm -f "$cds/${key%%-*}"-*.jsa
-        mv -f "$tmp" "$cds/$key-$(stat -c %s "$tmp").jsa"
-    else
-        echo "vbackcam: no class-data archive for this runtime (training exit status $rc)"
-        : >"$cds/$key.failed"
-    fi
-    rm -f "$tmp" "$cds/training.y4m"
-}
-if [ "${VBACKCAM_CDS:-1}" != 0 ]; then
-    jvm=$(dirname "$(readlink -f "$java")")/../lib/server/libjvm.so
-    [ -f "$jvm" ] && key=$(md5sum <<<"$java ${opts[*]}" | cut -c1-12)-$(stat -L -c '%n %s %Y' "$jvm" "$lib"/*.jar |
-        md5sum | cut -c1-16) || key=
-    base=("${jvm%/*}"/classes*.jsa)
-    archive=
-    for f in "$cds/$key"-*.jsa; do
-        size=${f##*-}
-        [ -f "$f" ] && [ "$(stat -c %s "$f")" = "${size%.jsa}" ] && archive=$f
-    done
-    if [ -n "$archive" ]; then
-        opts+=("$cds_use=$archive")
-    elif [ -n "$key" ] && { [ "$version" -ge 25 ] || [ -f "${base[0]}" ]; } && [ ! -e "$cds/$key.failed" ] &&
-        mkdir -p "$cds" 2>&- && [ -w "$cds" ]; then
-        # Only a runtime with a base archive can make a dynamic one on top of it. Double fork: the dump is no child
-        # of the JVM this script becomes. Its standard streams are closed here and then opened on its own files
-        # (no /dev/null, which the SELinux policy would have to allow).
-        (cds_dump <&- >&- 2>&- &)
-    fi
-fi
-
-exec "$java" "${opts[@]}" io.github.vbackcam.service.Main "$@"
+# shellcheck disable=SC2086 # VBACKCAM_JAVA_OPTS is a list of options
+exec "$java" "${opts[@]}" ${VBACKCAM_JAVA_OPTS:-} \
+    -cp "${lib}/*" \
+    -Dai.djl.offline=true \
+    -Dvbackcam.backgrounds="${backgrounds}" \
+    -DDJL_CACHE_DIR="${cache}/djl" \
+    -DENGINE_CACHE_DIR="${cache}/djl" \
+    -Dorg.bytedeco.javacpp.cachedir="${cache}/javacpp" \
+    -Djna.tmpdir="${cache}/jna" \
+    io.github.vbackcam.service.Main "$@"
