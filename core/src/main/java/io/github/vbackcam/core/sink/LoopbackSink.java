@@ -237,7 +237,7 @@ public final class LoopbackSink implements FrameSink {
     }
     if (keepAlive != null) {
       try {
-        keepAlive.join();
+        keepAlive.join(1000); // a write the driver holds must not hold the service's stop
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
