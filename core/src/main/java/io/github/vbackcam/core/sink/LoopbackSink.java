@@ -149,8 +149,8 @@ public final class LoopbackSink implements FrameSink {
           lastWriteNanos = System.nanoTime();
           quiet = 0;
         }
-        try {
-          lock.wait(Math.max(1, (periodNanos - quiet) / 1_000_000));
+        try { // before the first picture, a look each period: nothing to repeat yet
+          lock.wait(Math.max(1, (pictureWritten ? periodNanos - quiet : periodNanos) / 1_000_000));
         } catch (InterruptedException e) {
           return;
         }

@@ -18,6 +18,8 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.sink.LoopbackSink;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -213,8 +215,15 @@ class LoopbackSinkTest {
     Kernel k = fakeKernel(writes, writeTimes);
     long keepAliveMillis = 100;
     try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, keepAliveMillis)) {
-      Thread.sleep(3 * keepAliveMillis);
+      Thread keepAlive = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("vbackcam-keepalive")).findFirst().orElseThrow();
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpuBefore = threads.getThreadCpuTime(keepAlive.getId());
+      Thread.sleep(5 * keepAliveMillis);
+      long idleCpuNanos = threads.getThreadCpuTime(keepAlive.getId()) - cpuBefore;
       assertEquals(0, writes.size(), "nothing is repeated before a picture was written");
+      assertTrue(idleCpuNanos < 2_000_000, "the keep-alive thread spent " + idleCpuNanos / 1e6
+          + " ms of CPU in 5 periods with nothing to repeat: it should wake once a period");
       long t = 0;
       for (int i = 0; i < 30; i++, t += 33_333) {
         try (Frame f = Frames.solidAt(6, 4, t, 255, 0, 0)) { // blue, a 30 fps camera
