@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
  * converted again: the YUYV bytes of the last conversion are written once more.
  *
- * <p>Apps never wait long for a frame: when nothing has been written for {@link #KEEP_ALIVE_MILLIS}, the last picture
- * is written again (a frozen picture, not counted for the declared rate). Chromium's V4L2 capture restarts its stream
- * after one second without a frame and gives up after ten ("Multiple continuous timeouts while read-polling"), and
- * frames stop for seconds while a camera opens, stalls before it counts as lost, or a model loads.
+ * <p>Apps never wait long for a frame: once a first picture was written, whenever someone watches and nothing has
+ * been written for {@link #KEEP_ALIVE_MILLIS}, the last picture is written again (a frozen picture, not counted for
+ * the declared rate). Chromium's V4L2 capture restarts its stream after one second without a frame and gives up after
+ * ten ("Multiple continuous timeouts while read-polling"), and frames stop for seconds while a camera opens, stalls
+ * before it counts as lost, or a model loads. While nobody watches (v4l2loopback's client-usage events) nothing is
+ * repeated and the keep-alive thread sleeps.
  */
 public final class LoopbackSink implements FrameSink {
 
@@ -54,6 +56,8 @@ public final class LoopbackSink implements FrameSink {
   private boolean rateRefused;
   private boolean pictureWritten;
   private long lastWriteNanos;
+  /** Until client-usage events say otherwise (a driver without them included), someone may be watching. */
+  private boolean watched = true;
   private boolean closed;
 
   /** Declares 30 fps until frames have arrived. */
@@ -115,12 +119,18 @@ public final class LoopbackSink implements FrameSink {
     }
     Mat image = frame.image();
     synchronized (lock) {
+      if (closed) {
+        throw new IOException(device.path() + " is closed");
+      }
       last.convertIfChanged(image, () -> {
         opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
         yuy2.data().capacity(yuyv.length).position(0).get(yuyv);
       });
       device.write(yuyv);
-      pictureWritten = true;
+      if (!pictureWritten) {
+        pictureWritten = true;
+        lock.notifyAll(); // the keep-alive thread sleeps until there is a picture to repeat
+      }
       lastWriteNanos = System.nanoTime();
       meter.frame(frame.ptsMicros());
       int fps = meter.redeclare(declaredFps);
@@ -136,7 +146,8 @@ public final class LoopbackSink implements FrameSink {
     synchronized (lock) {
       while (!closed) {
         long quiet = System.nanoTime() - lastWriteNanos;
-        if (pictureWritten && quiet >= periodNanos) {
+        boolean repeat = pictureWritten && watched;
+        if (repeat && quiet >= periodNanos) {
           try {
             device.write(yuyv);
             failed = false;
@@ -149,8 +160,12 @@ public final class LoopbackSink implements FrameSink {
           lastWriteNanos = System.nanoTime();
           quiet = 0;
         }
-        try { // before the first picture, a look each period: nothing to repeat yet
-          lock.wait(Math.max(1, (pictureWritten ? periodNanos - quiet : periodNanos) / 1_000_000));
+        try {
+          if (repeat) { // rounded up: no extra 1 ms wait just before the due time
+            lock.wait(Math.max(1, (periodNanos - quiet + 999_999) / 1_000_000));
+          } else { // nothing to repeat: asleep until the first picture, someone watching again, or close
+            lock.wait();
+          }
         } catch (InterruptedException e) {
           return;
         }
@@ -182,6 +197,7 @@ public final class LoopbackSink implements FrameSink {
           // v4l2loopback queues the current usage on subscription: report it before the camera is first opened.
           int initial = device.awaitClientUsage(200);
           if (initial >= 0) {
+            watched(initial > 0);
             onChange.accept(initial);
           }
         } catch (IOException e) {
@@ -192,6 +208,7 @@ public final class LoopbackSink implements FrameSink {
             try {
               int usage = device.awaitClientUsage(250);
               if (usage >= 0) {
+                watched(usage > 0);
                 onChange.accept(usage);
               }
             } catch (IOException e) {
@@ -221,6 +238,14 @@ public final class LoopbackSink implements FrameSink {
     };
   }
 
+  /** Whether anyone streams the device: the keep-alive repeats pictures only while someone does. */
+  private void watched(boolean now) {
+    synchronized (lock) {
+      watched = now;
+      lock.notifyAll();
+    }
+  }
+
   @Override
   public String describe() {
     return device.path();
@@ -237,7 +262,7 @@ public final class LoopbackSink implements FrameSink {
     }
     if (keepAlive != null) {
       try {
-        keepAlive.join(1000); // a write the driver holds must not hold the service's stop
+        keepAlive.join(1000); // it stops as soon as it sees closed: a write in progress ended before the lock was ours
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

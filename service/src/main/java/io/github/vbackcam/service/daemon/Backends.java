@@ -105,7 +105,12 @@ final class Backends {
   private static Output loopback(String output, VideoSize size, double frameRate) {
     try {
       LoopbackSink loopback = new LoopbackSink(output, size, frameRate);
-      return new Output(loopback, loopback.consumerMonitor());
+      try {
+        return new Output(loopback, loopback.consumerMonitor());
+      } catch (IOException e) {
+        loopback.close(); // its device and keep-alive thread
+        throw e;
+      }
     } catch (IOException e) {
       String why = whyMissing(output, e);
       LOG.warn("no virtual camera: {}", why);

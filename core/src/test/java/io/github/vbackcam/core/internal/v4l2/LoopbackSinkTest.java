@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyShort;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
@@ -16,15 +17,19 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
+import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.sink.LoopbackSink;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -251,6 +256,55 @@ class LoopbackSinkTest {
     int afterClose = writes.size();
     Thread.sleep(3 * keepAliveMillis);
     assertEquals(afterClose, writes.size(), "a write after close");
+  }
+
+  @Test
+  void nothingIsRepeatedWhileNobodyStreams() throws Exception {
+    List<byte[]> writes = Collections.synchronizedList(new ArrayList<>());
+    Kernel k = fakeKernel(writes);
+    // v4l2loopback's client-usage events, one at a time: the usage to report next, or -1 for none.
+    AtomicInteger pending = new AtomicInteger(0);
+    when(k.poll(eq(3), anyShort(), anyInt())).thenAnswer(inv -> {
+      if (pending.get() >= 0) {
+        return V4l2.POLLPRI;
+      }
+      Thread.sleep((int) inv.getArgument(2));
+      return (short) 0;
+    });
+    doAnswer(inv -> {
+      ByteBuffer event = ByteBuffer.wrap((byte[]) inv.getArgument(2)).order(ByteOrder.LITTLE_ENDIAN);
+      event.putInt(0, V4l2.EVENT_PRI_CLIENT_USAGE);
+      event.putInt(8, pending.getAndSet(-1));
+      return null;
+    }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_DQEVENT), any());
+    long keepAliveMillis = 100;
+    List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, keepAliveMillis);
+         ConsumerMonitor consumers = sink.consumerMonitor();
+         Frame f = Frames.solid(6, 4, 0, 0, 255)) {
+      consumers.start(usage::add);
+      assertEquals(List.of(0), usage, "nobody streams");
+      sink.write(f);
+      Thread.sleep(5 * keepAliveMillis);
+      assertEquals(1, writes.size(), "repeated while nobody streams");
+      pending.set(1); // an app starts streaming
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (writes.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(writes.size() >= 3, "no repeat within 10 s of an app streaming: " + writes.size() + " writes");
+      assertEquals(List.of(0, 1), usage);
+    }
+  }
+
+  @Test
+  void aFrameAfterCloseIsAnErrorNamingTheDevice() throws Exception {
+    LoopbackSink sink = new LoopbackSink(fakeKernel(new ArrayList<>()), "/dev/video20", new VideoSize(6, 4), 30, 100);
+    sink.close();
+    try (Frame f = Frames.solid(6, 4, 0, 0, 255)) {
+      IOException e = assertThrows(IOException.class, () -> sink.write(f));
+      assertEquals("/dev/video20 is closed", e.getMessage());
+    }
   }
 
   @Test
