@@ -193,12 +193,16 @@ public final class LoopbackSink implements FrameSink {
 
       @Override
       public void start(IntConsumer onChange) {
+        // The keep-alive hears of each change first: it repeats pictures only while someone streams.
+        IntConsumer report = usage -> {
+          watched(usage > 0);
+          onChange.accept(usage);
+        };
         try {
           // v4l2loopback queues the current usage on subscription: report it before the camera is first opened.
           int initial = device.awaitClientUsage(200);
           if (initial >= 0) {
-            watched(initial > 0);
-            onChange.accept(initial);
+            report.accept(initial);
           }
         } catch (IOException e) {
           LOG.warn("{}", e.getMessage());
@@ -208,8 +212,7 @@ public final class LoopbackSink implements FrameSink {
             try {
               int usage = device.awaitClientUsage(250);
               if (usage >= 0) {
-                watched(usage > 0);
-                onChange.accept(usage);
+                report.accept(usage);
               }
             } catch (IOException e) {
               if (!closed) {
