@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * {@code exclusive_caps=1} the camera vanishes from apps while no one writes.
  *
  * <p>The frame rate apps read ({@code VIDIOC_G_PARM}'s {@code timeperframe}) is the rate frames really arrive at:
- * the configured rate at first, then the measured one ({@link RateMeter}) whenever it differs by more than
- * {@link RateMeter#TOLERANCE}, as when a camera drops to 15 fps in low light or the placeholder is shown.
+ * the configured rate at first, then the one measured while someone streams ({@link RateMeter}) whenever it differs
+ * by more than {@link RateMeter#TOLERANCE}, as when a camera drops to 15 fps in low light. Frames written while
+ * nobody streams (v4l2loopback's client-usage events; the idle placeholder, 2 fps) are not measured: an app opening
+ * the idle camera reads the rate before it starts streaming, and Chromium, told the placeholder's rate, reported a
+ * 2 fps camera. The PipeWire node does the same ({@link PipeWireSink}).
  *
  * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
  * converted again: the YUYV bytes of the last conversion are written once more.
@@ -132,10 +135,12 @@ public final class LoopbackSink implements FrameSink {
         lock.notifyAll(); // the keep-alive thread sleeps until there is a picture to repeat
       }
       lastWriteNanos = System.nanoTime();
-      meter.frame(frame.ptsMicros());
-      int fps = meter.redeclare(declaredFps);
-      if (fps > 0) {
-        declare(fps);
+      if (watched) { // the idle placeholder, written while nobody streams, is not the camera's rate
+        meter.frame(frame.ptsMicros());
+        int fps = meter.redeclare(declaredFps);
+        if (fps > 0) {
+          declare(fps);
+        }
       }
     }
   }
@@ -244,6 +249,9 @@ public final class LoopbackSink implements FrameSink {
   /** Whether anyone streams the device: the keep-alive repeats pictures only while someone does. */
   private void watched(boolean now) {
     synchronized (lock) {
+      if (watched && !now) {
+        meter.reset(); // the next app's rate is measured from its own frames
+      }
       watched = now;
       lock.notifyAll();
     }

@@ -262,21 +262,7 @@ class LoopbackSinkTest {
   void nothingIsRepeatedWhileNobodyStreams() throws Exception {
     List<byte[]> writes = Collections.synchronizedList(new ArrayList<>());
     Kernel k = fakeKernel(writes);
-    // v4l2loopback's client-usage events, one at a time: the usage to report next, or -1 for none.
-    AtomicInteger pending = new AtomicInteger(0);
-    when(k.poll(eq(3), anyShort(), anyInt())).thenAnswer(inv -> {
-      if (pending.get() >= 0) {
-        return V4l2.POLLPRI;
-      }
-      Thread.sleep((int) inv.getArgument(2));
-      return (short) 0;
-    });
-    doAnswer(inv -> {
-      ByteBuffer event = ByteBuffer.wrap((byte[]) inv.getArgument(2)).order(ByteOrder.LITTLE_ENDIAN);
-      event.putInt(0, V4l2.EVENT_PRI_CLIENT_USAGE);
-      event.putInt(8, pending.getAndSet(-1));
-      return null;
-    }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_DQEVENT), any());
+    AtomicInteger pending = clientUsageEvents(k, 0);
     long keepAliveMillis = 100;
     List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
     try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, keepAliveMillis);
@@ -295,6 +281,70 @@ class LoopbackSinkTest {
       assertTrue(writes.size() >= 3, "no repeat within 10 s of an app streaming: " + writes.size() + " writes");
       assertEquals(List.of(0, 1), usage);
     }
+  }
+
+  @Test
+  void thePlaceholderWrittenWhileNobodyStreamsIsNotTheDeclaredRate() throws Exception {
+    Kernel k = fakeKernel(new ArrayList<>());
+    AtomicInteger pending = clientUsageEvents(k, 0);
+    List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0);
+         ConsumerMonitor consumers = sink.consumerMonitor()) {
+      consumers.start(usage::add);
+      long t = 0;
+      for (int i = 0; i < 20; i++, t += 500_000) {
+        try (Frame f = Frames.solidAt(6, 4, t, 40, 40, 40)) {
+          sink.write(f);
+        }
+      }
+      assertEquals(30, sink.declaredFps(), "an app opening the idle camera is told the camera's rate, not 2 fps");
+      pending.set(1); // an app streams: the camera's own frames, at 15 fps
+      awaitUsage(usage, 1);
+      for (int i = 0; i < 30; i++, t += 66_667) {
+        try (Frame f = Frames.solidAt(6, 4, t, 0, 0, 255)) {
+          sink.write(f);
+        }
+      }
+      assertEquals(15, sink.declaredFps(), "measured while the app streams");
+      pending.set(0); // the app has gone: the placeholder again
+      awaitUsage(usage, 0);
+      for (int i = 0; i < 20; i++, t += 500_000) {
+        try (Frame f = Frames.solidAt(6, 4, t, 40, 40, 40)) {
+          sink.write(f);
+        }
+      }
+      assertEquals(15, sink.declaredFps(), "the next app is told the rate the last one got");
+    }
+  }
+
+  /**
+   * v4l2loopback's client-usage events on {@code k}'s device, one at a time: set the returned value to the usage to
+   * report next; it reads -1 once reported.
+   */
+  private static AtomicInteger clientUsageEvents(Kernel k, int initial) throws Exception {
+    AtomicInteger pending = new AtomicInteger(initial);
+    when(k.poll(eq(3), anyShort(), anyInt())).thenAnswer(inv -> {
+      if (pending.get() >= 0) {
+        return V4l2.POLLPRI;
+      }
+      Thread.sleep((int) inv.getArgument(2));
+      return (short) 0;
+    });
+    doAnswer(inv -> {
+      ByteBuffer event = ByteBuffer.wrap((byte[]) inv.getArgument(2)).order(ByteOrder.LITTLE_ENDIAN);
+      event.putInt(0, V4l2.EVENT_PRI_CLIENT_USAGE);
+      event.putInt(8, pending.getAndSet(-1));
+      return null;
+    }).when(k).ioctl(eq(3), eq(V4l2.VIDIOC_DQEVENT), any());
+    return pending;
+  }
+
+  private static void awaitUsage(List<Integer> usage, int last) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while ((usage.isEmpty() || usage.get(usage.size() - 1) != last) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(last, usage.get(usage.size() - 1), "client usage reported: " + usage);
   }
 
   @Test
