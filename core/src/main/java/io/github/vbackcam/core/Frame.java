@@ -80,6 +80,22 @@ public final class Frame implements AutoCloseable {
     return frame;
   }
 
+  /**
+   * This frame's pixels in a new frame captured now and presented at {@code ptsMicros}, without a copy: for a source
+   * that times a frame it has just made (a file standing in for a camera). This frame must be the only reference and
+   * have no mask or model input yet; it is released, and the returned frame owns the pixels.
+   *
+   * @throws IllegalStateException if the frame is shared, already processed or released
+   */
+  public Frame retimed(long ptsMicros) {
+    checkLive();
+    if (mask != null || modelInput != null || !refs.compareAndSet(1, 0)) {
+      throw new IllegalStateException("frame " + sequence + " is shared or already processed: copy it instead");
+    }
+    FrameLeakDetector.untrack(leakTrace);
+    return new Frame(image, sequence, System.nanoTime(), ptsMicros);
+  }
+
   /** The BGR pixels, CV_8UC3. Valid until the frame is closed. */
   public Mat image() {
     checkLive();

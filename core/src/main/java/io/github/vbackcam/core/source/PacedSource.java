@@ -28,7 +28,7 @@ public final class PacedSource implements FrameSource {
   private boolean started;
 
   public PacedSource(Path path, VideoSize size, double stillRate) throws IOException {
-    this.file = Sources.open(path, size, true);
+    this.file = Sources.openLive(path, size);
     double own = file.frameRate();
     this.still = own <= 0;
     this.rate = still ? stillRate : own;
@@ -40,24 +40,28 @@ public final class PacedSource implements FrameSource {
     if (frame == null) {
       return null;
     }
-    try (frame) {
-      long mediaNanos = still ? Math.round(count * 1e9 / rate) : frame.ptsMicros() * 1000;
-      count++;
-      long now = System.nanoTime();
-      long due = originNanos + mediaNanos;
-      if (!started || now - due > MAX_LATE_NANOS || due - now > MAX_WAIT_NANOS) {
-        started = true;
-        originNanos = now - mediaNanos;
-        due = now;
+    long mediaNanos = still ? Math.round(count * 1e9 / rate) : frame.ptsMicros() * 1000;
+    count++;
+    long now = System.nanoTime();
+    long due = originNanos + mediaNanos;
+    if (!started || now - due > MAX_LATE_NANOS || due - now > MAX_WAIT_NANOS) {
+      started = true;
+      originNanos = now - mediaNanos;
+      due = now;
+    }
+    if (due - now > 0) {
+      LockSupport.parkNanos(due - now);
+      if (Thread.interrupted()) {
+        frame.close();
+        Thread.currentThread().interrupt();
+        return null;
       }
-      if (due - now > 0) {
-        LockSupport.parkNanos(due - now);
-        if (Thread.interrupted()) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-      }
-      return frame.copyAt(frame.sequence(), System.nanoTime() / 1000);
+    }
+    try {
+      return frame.retimed(System.nanoTime() / 1000);
+    } catch (IllegalStateException e) {
+      frame.close(); // a source that kept a reference; not one of ours, but the frame must not leak
+      throw e;
     }
   }
 

@@ -22,6 +22,16 @@ public final class Sources {
         : new VideoFileSource(path, size, loop);
   }
 
+  /**
+   * A file standing in for a camera ({@link PacedSource}): looped, and a video decoded as a camera's stream is, one
+   * frame out for each frame in. FFmpeg's default for a file, a decoding thread per core plus one, holds back a frame
+   * per extra thread (two frames, 67 ms at 30 fps, on 2 cores); at 30 fps one thread keeps up with 720p H.264 using
+   * the same CPU (measured per thread in {@code live-bench}).
+   */
+  static FrameSource openLive(Path path, VideoSize size) throws IOException {
+    return FileTypes.isImage(path) ? new ImageSource(path, size, 0) : new VideoFileSource(path, size, true, true);
+  }
+
   /** A frame rate FFmpeg reported, or 30 where it reported none or nonsense (some cameras and containers do). */
   static double plausibleRate(double rate) {
     return rate > 0 && rate < 1000 ? rate : 30;

@@ -67,8 +67,9 @@ final class GraphRewriter {
 
   private GraphDef run(TfjsModel model) throws ModelFormatException {
     List<NodeDef> filled = new ArrayList<>();
+    Map<String, TensorProto> weights = model.weights();
     for (NodeDef node : model.graph().getNodeList()) {
-      TensorProto weight = model.weights().get(node.getName());
+      TensorProto weight = weights.get(node.getName());
       if ("Const".equals(node.getOp()) && weight != null) {
         node = node.toBuilder()
             .putAttr("value", AttrValue.newBuilder().setTensor(weight).build())

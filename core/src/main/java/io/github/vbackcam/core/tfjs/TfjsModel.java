@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,18 +70,20 @@ public final class TfjsModel {
   private final GraphDef graph;
   private final List<WeightSpec> weightSpecs;
   private final List<Path> shards;
-  private final Map<String, TensorProto> weights;
+  /** The shards' bytes by weight group, until {@link #weights()} decodes them; empty for {@link #readTopology}. */
+  private List<ByteBuffer> groups;
+  private Map<String, TensorProto> weights;
   private final List<Endpoint> inputs;
   private final List<Endpoint> outputs;
   private final String contentHash;
 
   private TfjsModel(Path json, GraphDef graph, List<WeightSpec> weightSpecs, List<Path> shards,
-      Map<String, TensorProto> weights, List<Endpoint> inputs, List<Endpoint> outputs, String contentHash) {
+      List<ByteBuffer> groups, List<Endpoint> inputs, List<Endpoint> outputs, String contentHash) {
     this.json = json;
     this.graph = graph;
     this.weightSpecs = List.copyOf(weightSpecs);
     this.shards = List.copyOf(shards);
-    this.weights = Map.copyOf(weights);
+    this.groups = List.copyOf(groups);
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.contentHash = contentHash;
@@ -138,8 +141,23 @@ public final class TfjsModel {
     return shards;
   }
 
-  /** Dequantized values of every Const, by node name; empty for {@link #readTopology}. */
-  public Map<String, TensorProto> weights() {
+  /**
+   * Dequantized values of every Const, by node name; empty for {@link #readTopology}. Decoded on the first call,
+   * not by {@link #read}: a start with the conversion cached never needs them, and decoding them (a float16 model's
+   * every value through {@link Float16}) was start-up CPU spent for nothing. The shards were read, hashed and their
+   * sizes checked against the manifest by {@link #read}, so decoding cannot fail.
+   */
+  public synchronized Map<String, TensorProto> weights() {
+    if (weights == null) {
+      Map<String, TensorProto> decoded = new LinkedHashMap<>();
+      if (!groups.isEmpty()) {
+        for (WeightSpec spec : weightSpecs) {
+          decoded.put(spec.name(), WeightDecoder.decode(spec, groups.get(spec.group())));
+        }
+      }
+      weights = Collections.unmodifiableMap(decoded);
+      groups = List.of();
+    }
     return weights;
   }
 
@@ -197,15 +215,8 @@ public final class TfjsModel {
     MessageDigest digest = sha256();
     digest.update(CONVERTER_VERSION.getBytes(StandardCharsets.UTF_8));
     digest.update(jsonBytes);
-    Map<String, TensorProto> weights = Map.of();
-    if (readShards) {
-      List<ByteBuffer> groups = manifest.readGroups(digest);
-      weights = new LinkedHashMap<>();
-      for (WeightSpec spec : manifest.specs()) {
-        weights.put(spec.name(), WeightDecoder.decode(spec, groups.get(spec.group())));
-      }
-    }
-    return new TfjsModel(json, graph, manifest.specs(), manifest.shards(), weights, inputs, outputs,
+    List<ByteBuffer> groups = readShards ? manifest.readGroups(digest) : List.of();
+    return new TfjsModel(json, graph, manifest.specs(), manifest.shards(), groups, inputs, outputs,
         HexFormat.of().formatHex(digest.digest()));
   }
 

@@ -1,5 +1,7 @@
 package io.github.vbackcam.core.source;
 
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +13,7 @@ import io.github.vbackcam.core.VideoSize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +67,24 @@ class VideoFileSourceTest {
         assertTrue(marker[2] > 150 && marker[0] < 100, "the yellow marker (inverse of blue) at " + e[1] + ","
             + e[2] + " after " + clockwise + " degrees, got BGR " + java.util.Arrays.toString(marker));
         assertEquals('B', Clips.colourClass(Frames.pixel(f.image(), f.width() / 2, f.height() / 2)));
+      }
+    }
+  }
+
+  @Test
+  void oneDecodingThreadGivesTheSameFramesAtTheSameTimes() throws Exception {
+    // A file camera decodes on one thread (no frames held back); that must not change a single pixel or timestamp.
+    Path clip = TestData.tearsOfSteel();
+    try (VideoFileSource threads = new VideoFileSource(clip, null, false, false);
+        VideoFileSource one = new VideoFileSource(clip, null, false, true)) {
+      for (int i = 0; i < 30; i++) {
+        try (Frame a = threads.read(); Frame b = one.read()) {
+          assertEquals(a.ptsMicros(), b.ptsMicros(), "time of frame " + i);
+          try (Mat diff = new Mat()) {
+            absdiff(a.image(), b.image(), diff);
+            assertEquals(0, countNonZero(diff.reshape(1, 0)), "pixels of frame " + i);
+          }
+        }
       }
     }
   }
