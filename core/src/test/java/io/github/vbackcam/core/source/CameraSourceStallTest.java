@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,7 +106,7 @@ class CameraSourceStallTest {
   @Timeout(60)
   void aFrameTheReaderCannotConvertFailsReadInsteadOfHangingIt(@TempDir Path dir) throws Exception {
     Path clip = dir.resolve("clip.y4m");
-    assertEquals(0, new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
+    assertEquals(0, new ProcessBuilder(ffmpeg(), "-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
         "testsrc2=size=160x90:rate=15", "-frames:v", "30", "-pix_fmt", "yuv420p", "-y", clip.toString())
         .inheritIO().start().waitFor(), "ffmpeg");
     // A real grabber on a real clip whose frames come back without pixels, as a broken driver's might: the reader
@@ -126,6 +127,14 @@ class CameraSourceStallTest {
     assertEquals(0, FrameLeakDetector.liveFrames(), () -> "leaked: " + FrameLeakDetector.liveAllocations());
   }
 
+  /**
+   * The ffmpeg program of the FFmpeg the product bundles (JavaCPP's presets carry it beside the libraries), so the
+   * test needs no system FFmpeg.
+   */
+  private static String ffmpeg() {
+    return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+  }
+
   /** A real FFmpeg playing a test pattern live (-re) at 15 fps into a FIFO as Y4M, a frame per write. */
   private static final class Feed implements AutoCloseable {
     final Path fifo;
@@ -134,7 +143,7 @@ class CameraSourceStallTest {
     Feed(Path fifo) throws IOException, InterruptedException {
       this.fifo = fifo;
       assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
-      process = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
+      process = new ProcessBuilder(ffmpeg(), "-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
           "testsrc2=size=160x90:rate=15", "-pix_fmt", "yuv420p", "-flush_packets", "1", "-f", "yuv4mpegpipe", "-y",
           fifo.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
