@@ -7,8 +7,7 @@ import io.github.vbackcam.core.internal.v4l2.Kernel;
 import io.github.vbackcam.core.internal.v4l2.LoopbackDevice;
 import java.io.IOException;
 import java.util.function.IntConsumer;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +42,9 @@ public final class LoopbackSink implements FrameSink {
 
   private final LoopbackDevice device;
   private final VideoSize size;
-  /**
-   * The last picture in YUYV: OpenCV's conversion (BT.601, limited range, chroma averaged over each pixel pair, as
-   * the PipeWire node's), then the bytes the device is given.
-   */
-  private final Mat yuy2;
+  /** The last picture in YUYV ({@link Yuy2Converter}, as the PipeWire node's), then the bytes the device is given. */
+  private final Yuy2Converter converter = new Yuy2Converter();
+  private final BytePointer yuy2;
   private final byte[] yuyv;
   private final LastPicture last = new LastPicture();
   private final RateMeter meter = new RateMeter();
@@ -78,8 +75,8 @@ public final class LoopbackSink implements FrameSink {
       throws IOException {
     this.size = size;
     this.device = LoopbackDevice.open(kernel, path, size.width(), size.height());
-    this.yuy2 = new Mat(size.height(), size.width(), opencv_core.CV_8UC2);
     this.yuyv = new byte[device.frameBytes()];
+    this.yuy2 = new BytePointer(yuyv.length);
     synchronized (lock) {
       declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
     }
@@ -126,8 +123,8 @@ public final class LoopbackSink implements FrameSink {
         throw new IOException(device.path() + " is closed");
       }
       last.convertIfChanged(image, () -> {
-        opencv_imgproc.cvtColor(image, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
-        yuy2.data().capacity(yuyv.length).position(0).get(yuyv);
+        converter.convert(image, yuy2);
+        yuy2.position(0).get(yuyv);
       });
       device.write(yuyv);
       if (!pictureWritten) {
@@ -280,6 +277,7 @@ public final class LoopbackSink implements FrameSink {
     }
     device.close();
     last.close();
+    converter.close();
     yuy2.close();
   }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +68,7 @@ public final class PipeWireSink implements FrameSink {
   private volatile PipeWireStream.Spec spec;
   // The writer thread's own: the rate measured while an app is linked.
   private final RateMeter meter = new RateMeter();
+  private final Yuy2Converter converter = new Yuy2Converter();
   private boolean metering;
   /** The stream that refused a new rate: it is not asked again, so a refusal is one log line, not one a frame. */
   private PipeWireStream refusedRate;
@@ -176,7 +175,7 @@ public final class PipeWireSink implements FrameSink {
       return;
     }
     var image = frame.image();
-    current.send(memory -> toYuy2(image, memory));
+    current.send(memory -> toYuy2(converter, image, memory));
   }
 
   /**
@@ -200,11 +199,10 @@ public final class PipeWireSink implements FrameSink {
     }
   }
 
-  /** Converts a BGR image straight into PipeWire's shared buffer: one pass, no copies. */
-  static void toYuy2(Mat bgr, ByteBuffer memory) {
-    try (BytePointer pointer = new BytePointer(memory);
-        Mat yuy2 = new Mat(bgr.rows(), bgr.cols(), opencv_core.CV_8UC2, pointer, bgr.cols() * 2L)) {
-      opencv_imgproc.cvtColor(bgr, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
+  /** Converts a BGR image straight into PipeWire's shared buffer ({@link Yuy2Converter}), with no copies. */
+  static void toYuy2(Yuy2Converter converter, Mat bgr, ByteBuffer memory) {
+    try (BytePointer pointer = new BytePointer(memory)) {
+      converter.convert(bgr, pointer);
     }
   }
 
@@ -326,5 +324,6 @@ public final class PipeWireSink implements FrameSink {
     if (last != null) {
       last.close();
     }
+    converter.close();
   }
 }

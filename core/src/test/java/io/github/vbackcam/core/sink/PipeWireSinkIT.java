@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -195,14 +195,15 @@ class PipeWireSinkIT {
   private void feed(Path video, PipeWireSink sink, AtomicReference<Throwable> error) {
     byte[] yuy2 = new byte[SIZE.width() * SIZE.height() * 2];
     try (VideoFileSource source = new VideoFileSource(video, SIZE, true);
-        Mat converted = new Mat()) {
+        Yuy2Converter converter = new Yuy2Converter();
+        BytePointer converted = new BytePointer(yuy2.length)) {
       long due = System.nanoTime();
       for (int index = 0; !Thread.currentThread().isInterrupted(); index++) {
         try (Frame read = source.read();
             Frame frame = Frame.copyOf(read.image(), index)) {
           mark(frame, index);
-          opencv_imgproc.cvtColor(frame.image(), converted, opencv_imgproc.COLOR_BGR2YUV_YUY2);
-          converted.data().capacity(yuy2.length).position(0).get(yuy2);
+          converter.convert(frame.image(), converted); // the sink's own conversion
+          converted.position(0).get(yuy2);
           written.put(index, crc32(yuy2));
           sink.write(frame);
         }

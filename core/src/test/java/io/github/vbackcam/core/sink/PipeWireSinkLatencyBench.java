@@ -85,7 +85,7 @@ class PipeWireSinkLatencyBench {
       session.start();
       Files.deleteIfExists(arrivals);
       try (PipeWireStream stream = PipeWireStream.open(PipeWireSink.spec(SIZE, FPS), IGNORE);
-          PwTop top = new PwTop(session)) {
+          PwTop top = new PwTop(session); Yuy2Converter converter = new Yuy2Converter()) {
         PipeWireSession.await("pw-dump lists node vbackcam", () -> session.node(PipeWireSink.NODE_NAME).isPresent());
         Process consumer = new ProcessBuilder(CONSUMER.toAbsolutePath().toString(),
             String.valueOf(WARMUP + MEASURED), String.valueOf(SIZE.width()), String.valueOf(SIZE.height()),
@@ -101,7 +101,7 @@ class PipeWireSinkLatencyBench {
             PipeWireSinkIT.mark(frame, index);
             before[index] = System.nanoTime();
             sent[index] = stream.send(memory -> {
-              PipeWireSink.toYuy2(frame.image(), memory);
+              PipeWireSink.toYuy2(converter, frame.image(), memory);
               queued[index] = System.nanoTime();
             });
             long wait = start + (index + 1) * 1_000_000_000L / FPS - System.nanoTime();

@@ -13,6 +13,7 @@ import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.source.Sources;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +87,11 @@ class VideoFileSinkTest {
     assertEquals(60, y4mFrames(out), 2, "two seconds at 30 fps whatever the input's rate");
   }
 
+  /**
+   * The Y4M holds FFmpeg's own conversion of every picture, repeated or changed: byte for byte where the sink scales
+   * with swscale as the recorder does (an odd height), and within rounding where OpenCV converts (an even one: luma
+   * within one code; chroma averaged over 2x2 pixels where swscale filters it, so close on average).
+   */
   @Test
   void aY4mHoldsWhatFfmpegsOwnConversionGivesForEveryPictureRepeatedOrChanged(@TempDir Path dir) throws Exception {
     for (VideoSize size : new VideoSize[] {SIZE, new VideoSize(64, 35)}) {
@@ -111,7 +117,11 @@ class VideoFileSinkTest {
       }
       byte[] written = Files.readAllBytes(out);
       byte[] expected = Files.readAllBytes(reference);
-      assertEquals(-1, Arrays.mismatch(expected, written), size + ": first differing byte");
+      if (size.height() % 2 != 0) {
+        assertEquals(-1, Arrays.mismatch(expected, written), size + ": first differing byte");
+      } else {
+        assertSameWithinRounding(expected, written, size);
+      }
       // Pictures 0-2 from the camera (1 + 15 + 15 copies), then A, A, B, A: frames 31-60 A, 61-75 B, 76-90 A.
       assertEquals(91, y4mFrames(out, size));
       assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 31));
@@ -119,6 +129,37 @@ class VideoFileSinkTest {
       assertEquals(y4mFrame(out, size, 61), y4mFrame(out, size, 75));
       assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 76), "A again after B");
     }
+  }
+
+  /** Same header and frames; per frame, luma within one code and chroma within two codes on average. */
+  private static void assertSameWithinRounding(byte[] expected, byte[] written, VideoSize size) {
+    assertEquals(expected.length, written.length, size + ": file length");
+    int header = indexOf(expected, (byte) '\n') + 1;
+    assertEquals(new String(expected, 0, header, StandardCharsets.ISO_8859_1),
+        new String(written, 0, header, StandardCharsets.ISO_8859_1), size + ": header");
+    int luma = size.width() * size.height();
+    int frame = "FRAME\n".length() + luma * 3 / 2;
+    for (int start = header, n = 0; start < expected.length; start += frame, n++) {
+      int pixels = start + "FRAME\n".length();
+      for (int i = pixels; i < pixels + luma; i++) {
+        assertEquals(expected[i] & 0xff, written[i] & 0xff, 1, size + " frame " + n + ": luma byte " + (i - pixels));
+      }
+      long chromaDiff = 0;
+      for (int i = pixels + luma; i < start + frame; i++) {
+        chromaDiff += Math.abs((expected[i] & 0xff) - (written[i] & 0xff));
+      }
+      double mean = chromaDiff / (luma / 2.0);
+      assertTrue(mean <= 2, size + " frame " + n + ": chroma differs by " + mean + " on average");
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Takes frames written to an output. */

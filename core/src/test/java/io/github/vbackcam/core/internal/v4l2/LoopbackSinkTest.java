@@ -156,9 +156,14 @@ class LoopbackSinkTest {
     assertArrayEquals(Arrays.copyOf(grey, last), Arrays.copyOf(writes.get(2), last), "B differs in its last pair");
     assertArrayEquals(grey, writes.get(3), "A after B");
     assertArrayEquals(grey, writes.get(4), "A as a frame of its own");
-    assertYuyv(new int[] {82, 109, 50, 184}, writes.get(5), 0);
-    assertArrayEquals(Arrays.copyOfRange(grey, 4, grey.length), Arrays.copyOfRange(writes.get(5), 4, grey.length),
+    // The chroma is 4:2:0's, from each 2x2 block's first pixel, in both rows of the block: the red pixel's.
+    int row = 2 * size.width();
+    assertYuyv(new int[] {82, 90, 50, 240}, writes.get(5), 0);
+    assertYuyv(new int[] {50, 90, 50, 240}, writes.get(5), row);
+    assertArrayEquals(Arrays.copyOfRange(grey, 4, row), Arrays.copyOfRange(writes.get(5), 4, row),
         "A with its first pixel painted red in place");
+    assertArrayEquals(Arrays.copyOfRange(grey, row + 4, grey.length),
+        Arrays.copyOfRange(writes.get(5), row + 4, grey.length), "A with its first pixel painted red in place");
   }
 
   @Test
