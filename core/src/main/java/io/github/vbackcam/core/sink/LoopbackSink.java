@@ -7,7 +7,6 @@ import io.github.vbackcam.core.internal.v4l2.Kernel;
 import io.github.vbackcam.core.internal.v4l2.LoopbackDevice;
 import java.io.IOException;
 import java.util.function.IntConsumer;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +41,9 @@ public final class LoopbackSink implements FrameSink {
 
   private final LoopbackDevice device;
   private final VideoSize size;
-  /** The last picture in YUYV ({@link Yuy2Converter}, as the PipeWire node's), then the bytes the device is given. */
-  private final Yuy2Converter converter = new Yuy2Converter();
-  private final BytePointer yuy2;
+  /** Converts to YUYV as the PipeWire node does; made once the device is open. */
+  private final Yuy2Converter converter;
+  /** The last picture in YUYV: the bytes the device is given. */
   private final byte[] yuyv;
   private final LastPicture last = new LastPicture();
   private final RateMeter meter = new RateMeter();
@@ -76,7 +75,7 @@ public final class LoopbackSink implements FrameSink {
     this.size = size;
     this.device = LoopbackDevice.open(kernel, path, size.width(), size.height());
     this.yuyv = new byte[device.frameBytes()];
-    this.yuy2 = new BytePointer(yuyv.length);
+    this.converter = new Yuy2Converter();
     synchronized (lock) {
       declare(frameRate > 0 ? (int) Math.round(frameRate) : 30);
     }
@@ -122,10 +121,7 @@ public final class LoopbackSink implements FrameSink {
       if (closed) {
         throw new IOException(device.path() + " is closed");
       }
-      last.convertIfChanged(image, () -> {
-        converter.convert(image, yuy2);
-        yuy2.position(0).get(yuyv);
-      });
+      last.convertIfChanged(image, () -> converter.convert(image).get(yuyv));
       device.write(yuyv);
       if (!pictureWritten) {
         pictureWritten = true;
@@ -278,6 +274,5 @@ public final class LoopbackSink implements FrameSink {
     device.close();
     last.close();
     converter.close();
-    yuy2.close();
   }
 }

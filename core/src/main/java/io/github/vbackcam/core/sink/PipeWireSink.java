@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@link #consumerMonitor} reports zero so the engine can close the real camera.
  *
  * <pre>
- *   write(frame) --OpenCV BGR->YUY2 into the shared buffer--> PipeWireStream.send --> PipeWire --> portal apps
+ *   write(frame) --Yuy2Converter, copied into the shared buffer--> PipeWireStream.send --> PipeWire --> portal apps
  *   PipeWire thread --state--> events --> supervisor thread --> consumer count / reconnect
  * </pre>
  */
@@ -199,10 +200,14 @@ public final class PipeWireSink implements FrameSink {
     }
   }
 
-  /** Converts a BGR image straight into PipeWire's shared buffer ({@link Yuy2Converter}), with no copies. */
+  /** Converts a BGR image ({@link Yuy2Converter}) and copies it into PipeWire's shared buffer, exactly. */
   static void toYuy2(Yuy2Converter converter, Mat bgr, ByteBuffer memory) {
+    long bytes = 2L * bgr.rows() * bgr.cols();
+    if (memory.capacity() < bytes) {
+      throw new IllegalArgumentException("PipeWire's buffer has " + memory.capacity() + " bytes, " + bytes + " needed");
+    }
     try (BytePointer pointer = new BytePointer(memory)) {
-      converter.convert(bgr, pointer);
+      Pointer.memcpy(pointer, converter.convert(bgr), bytes);
     }
   }
 

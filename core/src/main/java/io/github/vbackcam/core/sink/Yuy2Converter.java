@@ -6,13 +6,13 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_POINT;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC2;
 
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -27,63 +27,66 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * The apps reading these cameras reduce the chroma to 4:2:0 anyway (browsers and GStreamer's encoders work in I420 or
  * NV12), and a camera's pictures reach us with their chroma already 4:2:0 or 4:2:2 (MJPEG, H.264): what the first
  * pixel loses is fine colour detail of the backgrounds, at most. A picture of odd height, which 4:2:0 cannot hold,
- * takes OpenCV's direct conversion. swscale packs whole blocks of 16 pixels, so for other widths it wrote up to 28
- * bytes past the picture (measured: 854 pixels wide, 20 bytes); there it packs into a padded buffer of its own,
- * copied out. Not thread-safe: one per sink.
+ * takes OpenCV's direct conversion. swscale reads and writes whole blocks of pixels (16 on this machine: it wrote up
+ * to 28 bytes past a picture 854 pixels wide), so both of its buffers here are the converter's own, with room after
+ * the picture, and the caller copies the picture out; that copy costs 0.1 ms at 720p. Not thread-safe: one per sink.
  */
 final class Yuy2Converter implements AutoCloseable {
 
-  /** Widths swscale packs without writing past the row: a multiple of its block, with a margin (32, not 16). */
-  private static final int EXACT_WIDTHS = 32;
-  /** Room after a padded picture for swscale's last block. */
-  private static final int PADDING = 64;
+  /** Room after each of swscale's buffers for a block wider than any it uses (64 pixels of YUYV). */
+  private static final int PADDING = 128;
 
-  private final Mat i420 = new Mat();
   // swscale reads four planes and steps, whatever the format.
   private final PointerPointer<BytePointer> planes = new PointerPointer<>(4);
   private final IntPointer planeSteps = new IntPointer(4);
   private final PointerPointer<BytePointer> packed = new PointerPointer<>(4);
   private final IntPointer packedStep = new IntPointer(4);
   private SwsContext context;
-  /** For widths that are not a multiple of {@link #EXACT_WIDTHS}: the packed picture and its padding. */
-  private BytePointer padded = new BytePointer();
+  /** The I420 planes (a matrix over {@link #i420Bytes}) and the packed picture, each with padding after it. */
+  private BytePointer i420Bytes = new BytePointer();
+  private Mat i420 = new Mat();
+  private BytePointer yuyv = new BytePointer();
 
   /**
-   * Writes {@code bgr} (CV_8UC3, even width) as YUYV into {@code out}: {@code rows × cols × 2} bytes, rows
-   * {@code 2 × cols} bytes apart, and nothing past them.
+   * Converts {@code bgr} (CV_8UC3, even width) to YUYV: {@code rows × cols × 2} bytes, rows {@code 2 × cols} bytes
+   * apart, from position 0 of the returned buffer. The buffer is the converter's: valid until the next conversion.
    */
-  void convert(Mat bgr, BytePointer out) {
+  BytePointer convert(Mat bgr) {
     int rows = bgr.rows();
     int cols = bgr.cols();
+    long bytes = 2L * rows * cols;
+    if (yuyv.capacity() < bytes + PADDING) {
+      yuyv.close();
+      yuyv = new BytePointer(bytes + PADDING);
+    }
     if (rows % 2 != 0) {
-      try (Mat yuy2 = new Mat(rows, cols, CV_8UC2, out, 2L * cols)) {
+      try (Mat yuy2 = new Mat(rows, cols, CV_8UC2, yuyv, 2L * cols)) {
         opencv_imgproc.cvtColor(bgr, yuy2, opencv_imgproc.COLOR_BGR2YUV_YUY2);
       }
-      return;
+      return yuyv.position(0);
     }
-    opencv_imgproc.cvtColor(bgr, i420, opencv_imgproc.COLOR_BGR2YUV_I420);
+    long lumaBytes = (long) rows * cols;
+    if (i420.rows() != rows * 3 / 2 || i420.cols() != cols) {
+      i420.close();
+      i420Bytes.close();
+      i420Bytes = new BytePointer(lumaBytes * 3 / 2 + PADDING);
+      i420 = new Mat(rows * 3 / 2, cols, CV_8UC1, i420Bytes);
+    }
+    opencv_imgproc.cvtColor(bgr, i420, opencv_imgproc.COLOR_BGR2YUV_I420); // into i420Bytes: the size matches
     context = sws_getCachedContext(context, cols, rows, AV_PIX_FMT_YUV420P, cols, rows, AV_PIX_FMT_YUYV422,
         SWS_POINT, null, null, (DoublePointer) null);
     if (context == null) {
       throw new IllegalStateException("swscale cannot pack " + cols + "x" + rows + " YUV 4:2:0 as YUYV");
     }
-    // I420 in one matrix: the luma plane, then U and V at half size, each cols / 2 bytes a row.
-    BytePointer y = i420.data();
-    long lumaBytes = (long) rows * cols;
-    planes.put(0, y).put(1, y.getPointer(lumaBytes)).put(2, y.getPointer(lumaBytes + lumaBytes / 4));
+    // I420: the luma plane, then U and V at half size, each cols / 2 bytes a row.
+    i420Bytes.position(0);
+    planes.put(0, i420Bytes).put(1, i420Bytes.getPointer(lumaBytes))
+        .put(2, i420Bytes.getPointer(lumaBytes + lumaBytes / 4));
     planeSteps.put(0, cols).put(1, cols / 2).put(2, cols / 2);
-    long bytes = 2L * rows * cols;
-    boolean exact = cols % EXACT_WIDTHS == 0;
-    if (!exact && padded.capacity() < bytes + PADDING) {
-      padded.close();
-      padded = new BytePointer(bytes + PADDING);
-    }
-    packed.put(0, exact ? out : padded);
+    packed.put(0, yuyv.position(0));
     packedStep.put(0, 2 * cols);
     sws_scale(context, planes, planeSteps, 0, rows, packed, packedStep);
-    if (!exact) {
-      Pointer.memcpy(out, padded, bytes);
-    }
+    return yuyv.position(0);
   }
 
   @Override
@@ -91,10 +94,11 @@ final class Yuy2Converter implements AutoCloseable {
     sws_freeContext(context);
     context = null;
     i420.close();
+    i420Bytes.close();
+    yuyv.close();
     planes.close();
     planeSteps.close();
     packed.close();
     packedStep.close();
-    padded.close();
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.TestData;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The YUYV the loopback and the PipeWire node carry: luma as OpenCV's direct conversion within a code; chroma that of
  * each 2x2 block's first pixel (4:2:0, as OpenCV's I420 takes it), in both rows of the block; an odd height converted
- * directly. Nothing is written past the picture at any width (swscale packs 16-pixel blocks).
+ * directly. Nothing is written past the picture into the node's buffer at any width (swscale packs whole blocks).
  */
 class Yuy2ConverterTest {
 
@@ -64,19 +64,23 @@ class Yuy2ConverterTest {
     }
   }
 
-  /** Converts into a buffer with a guard zone after the picture, and checks the zone is untouched. */
+  /**
+   * Converts as the PipeWire node does, into a buffer of its own with a guard zone after the picture, and checks the
+   * zone is untouched.
+   */
   private static byte[] convert(Yuy2Converter converter, Mat bgr, String what) {
     int bytes = bgr.rows() * bgr.cols() * 2;
-    try (BytePointer out = new BytePointer(bytes + GUARD)) {
-      out.fill(0x5a);
-      converter.convert(bgr, out);
-      byte[] all = new byte[bytes + GUARD];
-      out.position(0).get(all);
-      for (int i = bytes; i < all.length; i++) {
-        assertEquals(0x5a, all[i], what + ": byte " + (i - bytes) + " past the picture was written");
-      }
-      return Arrays.copyOf(all, bytes);
+    ByteBuffer memory = ByteBuffer.allocateDirect(bytes + GUARD);
+    for (int i = 0; i < memory.capacity(); i++) {
+      memory.put(i, (byte) 0x5a);
     }
+    PipeWireSink.toYuy2(converter, bgr, memory);
+    byte[] all = new byte[bytes + GUARD];
+    memory.get(0, all);
+    for (int i = bytes; i < all.length; i++) {
+      assertEquals(0x5a, all[i], what + ": byte " + (i - bytes) + " past the picture was written");
+    }
+    return Arrays.copyOf(all, bytes);
   }
 
   private static byte[] direct(Mat bgr) {
