@@ -21,6 +21,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class Frame implements AutoCloseable {
 
+  /** The {@link #sequence} of a placeholder: a picture shown in a camera's stead, in no stream. */
+  public static final long PLACEHOLDER = -1;
+
   /** Returned by a {@link Stage} that consumed its input and has no output for it this time. */
   public static final Frame DROPPED = new Frame();
 
@@ -148,9 +151,17 @@ public final class Frame implements AutoCloseable {
     return modelInput;
   }
 
-  /** Position of the frame in its stream, from 0. */
+  /** Position of the frame in its stream, from 0; {@link #PLACEHOLDER} for a picture shown in a camera's stead. */
   public long sequence() {
     return sequence;
+  }
+
+  /**
+   * Whether this is a placeholder: a picture written while no camera frames flow (the camera opening, lost or not
+   * needed), not a camera's or a video's frame. Sinks that tell apps a frame rate do not measure placeholders.
+   */
+  public boolean isPlaceholder() {
+    return sequence == PLACEHOLDER;
   }
 
   /** {@link System#nanoTime()} when the source produced the frame: the start of its latency. */

@@ -236,7 +236,7 @@ final class CameraSupervisor {
     while (true) {
       // Each write is a new frame presented now, so the output's clock (a Y4M file's rate, the rate the virtual
       // camera declares) keeps running while the placeholder shows.
-      try (Frame now = placeholder(shown).copyAt(-1, System.nanoTime() / 1000)) {
+      try (Frame now = placeholder(shown).copyAt(Frame.PLACEHOLDER, System.nanoTime() / 1000)) {
         output.write(now);
       } catch (IOException e) {
         LOG.warn("writing the placeholder failed: {}", e.getMessage());

@@ -17,7 +17,7 @@ final class Placeholder {
 
   /** A new frame (owned by the caller) showing {@code text}. */
   static Frame draw(VideoSize size, String text) {
-    Frame frame = Frame.allocate(size.width(), size.height(), -1, System.nanoTime());
+    Frame frame = Frame.allocate(size.width(), size.height(), Frame.PLACEHOLDER, System.nanoTime());
     try (Scalar grey = new Scalar(40, 40, 40, 0);
          Scalar white = new Scalar(220, 220, 220, 0)) {
       frame.image().put(grey);

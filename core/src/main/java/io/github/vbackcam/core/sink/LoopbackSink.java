@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * by more than {@link RateMeter#TOLERANCE}, as when a camera drops to 15 fps in low light. Frames written while
  * nobody streams (v4l2loopback's client-usage events; the idle placeholder, 2 fps) are not measured: an app opening
  * the idle camera reads the rate before it starts streaming, and Chromium, told the placeholder's rate, reported a
- * 2 fps camera. The PipeWire node does the same ({@link PipeWireSink}).
+ * 2 fps camera. Placeholders ({@link Frame#isPlaceholder}) are never measured either: written while an app already
+ * streams and the camera still opens (seconds, on a slow machine), they made the next app read 2 fps. The PipeWire
+ * node does the same ({@link PipeWireSink}).
  *
  * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
  * converted again: the YUYV bytes of the last conversion are written once more.
@@ -128,7 +130,9 @@ public final class LoopbackSink implements FrameSink {
         lock.notifyAll(); // the keep-alive thread sleeps until there is a picture to repeat
       }
       lastWriteNanos = System.nanoTime();
-      if (watched) { // the idle placeholder, written while nobody streams, is not the camera's rate
+      // Neither a placeholder (the camera opening while an app already streams) nor anything written while nobody
+      // streams is the camera's rate.
+      if (watched && !frame.isPlaceholder()) {
         meter.frame(frame.ptsMicros());
         int fps = meter.redeclare(declaredFps);
         if (fps > 0) {

@@ -171,7 +171,9 @@ public final class PipeWireSink implements FrameSink {
       meter.reset(); // a new link: the frames before it were the placeholder's
       metering = true;
     }
-    meter.frame(frame.ptsMicros());
+    if (!frame.isPlaceholder()) { // the camera's rate: not the placeholder's while the camera opens
+      meter.frame(frame.ptsMicros());
+    }
     if (!current.isStreaming()) {
       return;
     }
