@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * nobody streams (v4l2loopback's client-usage events; the idle placeholder, 2 fps) are not measured: an app opening
  * the idle camera reads the rate before it starts streaming, and Chromium, told the placeholder's rate, reported a
  * 2 fps camera. Placeholders ({@link Frame#isPlaceholder}) are never measured either: written while an app already
- * streams and the camera still opens (seconds, on a slow machine), they made the next app read 2 fps. The PipeWire
- * node does the same ({@link PipeWireSink}).
+ * streams and the camera still opens (seconds, on a slow machine), they would be measured as the camera's 2 fps.
+ * The PipeWire node does the same ({@link PipeWireSink}).
  *
  * <p>A picture identical to the last one (the placeholder, written again and again while nobody watches) is not
  * converted again: the YUYV bytes of the last conversion are written once more.
