@@ -29,8 +29,9 @@ public final class Pipeline {
 
   static {
     // Every element already has a thread of its own, so OpenCV's worker pool (a thread per core, spinning between
-    // jobs) only adds hand-offs: with it, the live service at 720p30 took 36-40% of a core, without it 31%
-    // (its pool worker alone took 4.7%). OpenCV's setting is process-wide; one thread means the caller's.
+    // jobs) only adds hand-offs: the live service at 720p30 took 34% of a core without it against 37% with it
+    // (compare-live-bench, 3 rounds), the pool's worker alone 4.7%. OpenCV's setting is process-wide, made when
+    // this class loads (every render, bench and the live engine build a Pipeline); one thread is the caller's.
     opencv_core.setNumThreads(1);
   }
 

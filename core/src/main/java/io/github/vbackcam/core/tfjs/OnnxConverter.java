@@ -3,6 +3,8 @@ package io.github.vbackcam.core.tfjs;
 import com.google.protobuf.ByteString;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,12 +57,13 @@ final class OnnxConverter {
   private final StaticShapes shapes = new StaticShapes(consts::get);
   /** The nodes reading each node's outputs (data inputs only), once per read. */
   private final Map<String, List<NodeDef>> consumers = new HashMap<>();
-  /** Nodes whose work an earlier ONNX node already does (a bias, the inner ops of a hard-swish). */
+  /** Nodes whose work another ONNX node does (a bias, a hard-swish's inner ops, the scaling before a resize). */
   private final Set<String> fused = new HashSet<>();
   /** Resizes of a per-channel scaling, by the name of the ResizeBilinear: resized first, then scaled. */
   private final Map<String, ScaledResize> scaledResizes = new HashMap<>();
   /** Hard-swishes, by the name of the Mul whose output they are. */
   private final Map<String, HardSwish> hardSwish = new HashMap<>();
+  /** Every node, by name. */
   private final Map<String, NodeDef> producers = new HashMap<>();
   /** Nodes whose outputs are the model's outputs: never fused away. */
   private final Set<String> endpoints = new HashSet<>();
@@ -84,7 +87,7 @@ final class OnnxConverter {
     for (NodeDef node : graph.getNodeList()) {
       producers.put(node.getName(), node);
       for (String in : dataInputs(node)) {
-        consumers.computeIfAbsent(TfjsModel.nodeName(in), k -> new java.util.ArrayList<>()).add(node);
+        consumers.computeIfAbsent(TfjsModel.nodeName(in), k -> new ArrayList<>()).add(node);
       }
     }
     source.outputs().forEach(out -> endpoints.add(TfjsModel.nodeName(out.tensor())));
@@ -228,8 +231,8 @@ final class OnnxConverter {
     if (!mul.getOp().equals("Mul") || endpoints.contains(mul.getName())) {
       return;
     }
-    List<NodeDef> inner = new java.util.ArrayList<>();
-    List<String> factors = new java.util.ArrayList<>();
+    List<NodeDef> inner = new ArrayList<>();
+    List<String> factors = new ArrayList<>();
     double scale = 1;
     for (String operand : dataInputs(mul)) {
       NodeDef m = onlyUse(operand, "Mul");
@@ -310,10 +313,11 @@ final class OnnxConverter {
     return List.of(ops).contains(producer.getOp()) ? producer : null;
   }
 
-  /** The value of a one-element float constant, or null. */
+  /** The value of a float constant of rank 0 or 1 with one element, or null. */
   private Float scalar(String tensor) {
     NodeDef c = consts.get(TfjsModel.nodeName(tensor));
-    if (c == null || count(dims(c)) != 1 || c.getAttrOrThrow("value").getTensor().getDtype() != DataType.DT_FLOAT) {
+    if (c == null || dims(c).length > 1 || count(dims(c)) != 1
+        || c.getAttrOrThrow("value").getTensor().getDtype() != DataType.DT_FLOAT) {
       return null;
     }
     return floats(c)[0];
@@ -324,36 +328,37 @@ final class OnnxConverter {
    * value per output channel is the only reader of its output, that constant as its bias; that op is then not
    * converted.
    *
-   * @return the inputs, and in {@code output[0]} the TensorFlow tensor the convolution's ONNX output stands for
    */
-  private List<String> convInputs(NodeDef conv, String nchw, String weights, long channels, String[] output) {
-    output[0] = conv.getName() + ":0";
+  private ConvInputs convInputs(NodeDef conv, String nchw, String weights, long channels) {
+    ConvInputs plain = new ConvInputs(List.of(nchw, weights), conv.getName() + ":0");
     List<NodeDef> readers = consumers.getOrDefault(conv.getName(), List.of());
     if (endpoints.contains(conv.getName()) || readers.size() != 1
         || !List.of("BiasAdd", "Add", "AddV2").contains(readers.get(0).getOp())) {
-      return List.of(nchw, weights);
+      return plain;
     }
     NodeDef add = readers.get(0);
     List<String> in = dataInputs(add);
     if (in.size() != 2) {
-      return List.of(nchw, weights);
+      return plain;
     }
-    int mine = value(in.get(0)).equals(output[0]) ? 0 : 1;
+    int mine = value(in.get(0)).equals(plain.output()) ? 0 : 1;
     NodeDef c = consts.get(TfjsModel.nodeName(in.get(1 - mine)));
     if ((mine == 1 && add.getOp().equals("BiasAdd")) || c == null || !perChannel(dims(c), channels)
         || c.getAttrOrThrow("value").getTensor().getDtype() != DataType.DT_FLOAT) {
-      return List.of(nchw, weights);
+      return plain;
     }
     fused.add(add.getName());
-    output[0] = add.getName() + ":0";
     String bias = add.getName() + "/_bias";
     onnx.floatInitializer(bias, new long[] {channels}, floats(c));
-    return List.of(nchw, weights, bias);
+    return new ConvInputs(List.of(nchw, weights, bias), add.getName() + ":0");
   }
 
-  /** Whether a constant of these dimensions adds one value per channel of an NHWC tensor ([C] or [1, .., 1, C]). */
+  /** A convolution's ONNX inputs, and the TensorFlow tensor its output stands for. */
+  private record ConvInputs(List<String> inputs, String output) { }
+
+  /** Whether a constant of these dimensions adds one value per channel of an NHWC tensor ([C] up to [1, 1, 1, C]). */
   private static boolean perChannel(long[] dims, long channels) {
-    if (dims.length == 0 || dims[dims.length - 1] != channels) {
+    if (dims.length == 0 || dims.length > 4 || dims[dims.length - 1] != channels) {
       return false;
     }
     for (int i = 0; i < dims.length - 1; i++) {
@@ -395,13 +400,12 @@ final class OnnxConverter {
         : new long[] {outer, in, kh, kw}, t);
     String nchw = toNchw(node, input(data.get(0)));
     String result = node.getName() + "/_nchw";
-    String[] output = new String[1];
-    List<String> inputs = convInputs(node, nchw, weights, depthwise ? (long) in * outer : outer, output);
-    onnx.node("Conv", node.getName(), inputs, List.of(result), withPadding(node,
+    ConvInputs inputs = convInputs(node, nchw, weights, depthwise ? (long) in * outer : outer);
+    onnx.node("Conv", node.getName(), inputs.inputs(), List.of(result), withPadding(node,
         OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", spatial(node, "strides")),
         OnnxModel.Attr.ints("dilations", spatial(node, "dilations")),
         OnnxModel.Attr.of("group", depthwise ? in : 1)));
-    toNhwc(node, result, output[0]);
+    toNhwc(node, result, inputs.output());
   }
 
   /**
@@ -451,13 +455,12 @@ final class OnnxConverter {
     }
     String nchw = toNchw(node, input(data.get(2)));
     String result = node.getName() + "/_nchw";
-    String[] output = new String[1];
-    List<String> inputs = convInputs(node, nchw, weights, outC, output);
-    onnx.node("ConvTranspose", node.getName(), inputs, List.of(result),
+    ConvInputs inputs = convInputs(node, nchw, weights, outC);
+    onnx.node("ConvTranspose", node.getName(), inputs.inputs(), List.of(result),
         OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", strides),
         OnnxModel.Attr.ints("dilations", spatial(node, "dilations")), OnnxModel.Attr.ints("pads", pads),
         OnnxModel.Attr.ints("output_padding", outputPadding));
-    toNhwc(node, result, output[0]);
+    toNhwc(node, result, inputs.output());
   }
 
   private void pool(NodeDef node, List<String> data) throws ModelFormatException {
@@ -541,7 +544,7 @@ final class OnnxConverter {
   }
 
   /** The ONNX value of a TensorFlow input string: {@code node}, {@code node:0} and {@code node:1} as written. */
-  private static String value(String tensor) {
+  static String value(String tensor) {
     return tensor.contains(":") ? tensor : tensor + ":0";
   }
 
@@ -580,7 +583,7 @@ final class OnnxConverter {
     return values(constNode(user, tensor));
   }
 
-  private static long[] dims(NodeDef c) {
+  static long[] dims(NodeDef c) {
     return c.getAttrOrThrow("value").getTensor().getTensorShape().getDimList().stream()
         .mapToLong(TensorShapeProto.Dim::getSize).toArray();
   }
@@ -639,13 +642,11 @@ final class OnnxConverter {
 
   /** The nodes in an order where every node comes after its inputs, as ONNX requires (TF.js does not). */
   private List<NodeDef> topological(GraphDef graph) throws ModelFormatException {
-    Map<String, NodeDef> byName = new HashMap<>();
-    graph.getNodeList().forEach(n -> byName.put(n.getName(), n));
-    List<NodeDef> order = new java.util.ArrayList<>();
+    List<NodeDef> order = new ArrayList<>();
     Set<String> done = new HashSet<>();
     Set<String> visiting = new HashSet<>();
     for (NodeDef root : graph.getNodeList()) {
-      java.util.ArrayDeque<NodeDef> stack = new java.util.ArrayDeque<>();
+      ArrayDeque<NodeDef> stack = new ArrayDeque<>();
       if (!done.contains(root.getName())) {
         stack.push(root);
       }
@@ -658,7 +659,7 @@ final class OnnxConverter {
         visiting.add(n.getName());
         boolean ready = true;
         for (String in : n.getInputList()) {
-          NodeDef dep = byName.get(TfjsModel.nodeName(in));
+          NodeDef dep = producers.get(TfjsModel.nodeName(in));
           if (dep == null) {
             throw new ModelFormatException(json, "node '" + n.getName() + "' reads '" + in + "', which is not in "
                 + "the graph");

@@ -27,9 +27,9 @@ class OnnxConverterTest {
 
     assertEquals(hardSwish, Collections.frequency(ops, "HardSwish"), ops::toString);
     assertEquals(relu6, Collections.frequency(ops, "Clip"), ops::toString);
-    assertEquals(resize, Collections.frequency(ops, "Resize"));
+    assertEquals(resize, Collections.frequency(ops, "Resize"), ops::toString);
     assertEquals(0, Collections.frequency(ops, "Shape"), "a Resize by output sizes read at run time: " + ops);
-    assertEquals(adds, Collections.frequency(ops, "Add"));
+    assertEquals(adds, Collections.frequency(ops, "Add"), "Adds that are no convolution's bias: " + ops);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -39,6 +39,6 @@ class OnnxConverterTest {
     List<String> ops = OnnxConverter.convert(source, GraphRewriter.rewriteForOnnx(source)).opTypes();
 
     assertEquals(0, Collections.frequency(ops, "Add"), ops::toString);
-    assertEquals(0, Collections.frequency(ops, "HardSwish"));
+    assertEquals(0, Collections.frequency(ops, "HardSwish"), ops::toString);
   }
 }
