@@ -12,9 +12,10 @@ import org.tensorflow.proto.framework.TensorShapeProto;
 /**
  * The shapes of a TensorFlow graph's tensors where the graph fixes them, inferred node by node in topological order
  * from the inputs' declared shapes: NHWC, -1 for a dimension the graph leaves open, no entry where an op is not
- * covered. {@link OnnxConverter} needs them for one thing: to give a {@code ResizeBilinear} its scale as a constant
- * ({@code Resize} with {@code scales}), which ONNX Runtime runs in its blocked layout, where a {@code sizes} input
- * makes it reorder the tensor out of that layout and back (selfie's three Resizes took 0.57 ms of its 3.4).
+ * covered. {@link OnnxConverter} needs them for its resizes: to give a {@code ResizeBilinear} its scale as a
+ * constant ({@code Resize} with {@code scales}), which ONNX Runtime runs in its blocked layout, where a {@code sizes}
+ * input makes it reorder the tensor out of that layout and back (selfie's three Resizes took 0.57 ms of its 3.4),
+ * and to tell a per-channel scaling ([1, 1, 1, C]) before one.
  */
 final class StaticShapes {
   private final Map<String, long[]> shapes = new HashMap<>();
