@@ -41,7 +41,8 @@ final class OnnxConverter {
   static final String VERSION = "onnx2";
   private static final long[] TO_NCHW = {0, 3, 1, 2};
   private static final long[] TO_NHWC = {0, 2, 3, 1};
-  private static final Map<String, String> ELEMENTWISE = Map.ofEntries(
+  /** TensorFlow's element-wise ops (NumPy broadcasting) and their ONNX names. */
+  static final Map<String, String> ELEMENTWISE = Map.ofEntries(
       Map.entry("Add", "Add"), Map.entry("AddV2", "Add"), Map.entry("BiasAdd", "Add"), Map.entry("Sub", "Sub"),
       Map.entry("Mul", "Mul"), Map.entry("RealDiv", "Div"), Map.entry("Maximum", "Max"),
       Map.entry("Minimum", "Min"), Map.entry("AddN", "Sum"), Map.entry("Neg", "Neg"), Map.entry("Relu", "Relu"),
@@ -306,8 +307,7 @@ final class OnnxConverter {
     String name = TfjsModel.nodeName(tensor);
     List<NodeDef> readers = consumers.getOrDefault(name, List.of());
     NodeDef producer = producers.get(name);
-    if (producer == null || readers.size() != 1 || endpoints.contains(name) || !tensor.equals(name)
-        && !tensor.equals(name + ":0")) {
+    if (producer == null || readers.size() != 1 || endpoints.contains(name) || !value(tensor).equals(name + ":0")) {
       return null;
     }
     return List.of(ops).contains(producer.getOp()) ? producer : null;
@@ -556,13 +556,13 @@ final class OnnxConverter {
     }
   }
 
-  private static String padding(NodeDef node) {
+  static String padding(NodeDef node) {
     return node.getAttrOrDefault("padding", AttrValue.newBuilder().setS(ByteString.copyFromUtf8("VALID")).build())
         .getS().toStringUtf8();
   }
 
   /** Elements 1 and 2 of an NHWC attribute list (strides, ksize, dilations); 1, 1 when absent. */
-  private static long[] spatial(NodeDef node, String attr) {
+  static long[] spatial(NodeDef node, String attr) {
     AttrValue v = node.getAttrOrDefault(attr, null);
     if (v == null || v.getList().getICount() != 4) {
       return new long[] {1, 1};

@@ -1,6 +1,5 @@
 package io.github.vbackcam.core.tfjs;
 
-import com.google.protobuf.ByteString;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +81,8 @@ final class StaticShapes {
         }
         yield r;
       }
-      case "Relu6", "LeakyRelu", "Add", "AddV2", "BiasAdd", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "AddN",
-          "Neg", "Relu", "Sigmoid", "Tanh", "Elu", "Identity", "Exp", "Sqrt" -> broadcast(data);
-      default -> null;
+      case "Relu6", "LeakyRelu" -> broadcast(data);
+      default -> OnnxConverter.ELEMENTWISE.containsKey(node.getOp()) ? broadcast(data) : null;
     };
     if (out != null) {
       shapes.put(node.getName() + ":0", out);
@@ -101,7 +99,7 @@ final class StaticShapes {
     long[] k;
     String op = node.getOp();
     if (op.endsWith("Pool")) {
-      k = new long[] {attr(node, "ksize", 1), attr(node, "ksize", 2)};
+      k = OnnxConverter.spatial(node, "ksize");
     } else {
       long[] filter = of(data.get(1));
       if (filter == null || filter.length != 4) {
@@ -110,15 +108,16 @@ final class StaticShapes {
       k = new long[] {filter[0], filter[1]};
       channels = op.equals("Conv2D") ? filter[3] : filter[2] * filter[3];
     }
-    String padding = node.getAttrOrDefault("padding", AttrValue.newBuilder()
-        .setS(ByteString.copyFromUtf8("VALID")).build()).getS().toStringUtf8();
+    String padding = OnnxConverter.padding(node);
     List<Long> explicit = node.getAttrOrDefault("explicit_paddings", AttrValue.getDefaultInstance()).getList()
         .getIList();
+    long[] strides = OnnxConverter.spatial(node, "strides");
+    long[] dilations = OnnxConverter.spatial(node, "dilations");
     long[] out = {in[0], -1, -1, channels};
     for (int i = 0; i < 2; i++) {
       long size = in[1 + i];
-      long stride = attr(node, "strides", 1 + i);
-      long extent = (k[i] - 1) * attr(node, "dilations", 1 + i) + 1;
+      long stride = strides[i];
+      long extent = (k[i] - 1) * dilations[i] + 1;
       if (size < 0 || stride < 1 || padding.equals("EXPLICIT") && explicit.size() != 8) {
         continue;
       }
@@ -196,11 +195,4 @@ final class StaticShapes {
     }
     return r;
   }
-
-  /** Element {@code index} of an NHWC list attribute (strides, ksize, dilations); 1 when absent. */
-  private static long attr(NodeDef node, String name, int index) {
-    AttrValue v = node.getAttrOrDefault(name, null);
-    return v == null || v.getList().getICount() != 4 ? 1 : v.getList().getI(index);
-  }
-
 }
