@@ -1,6 +1,9 @@
 package io.github.vbackcam.core.composite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -13,6 +16,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * replaced. Not thread-safe: one per compositing stage.
  */
 final class Blend {
+  /** Eight mask bytes as one long, for skipping through runs of all person or all background. */
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
   /** One row of mask, and of fg and bg for a run of edge pixels: kept between frames, resized with the frame. */
   private byte[] mask = new byte[0];
   private byte[] front = new byte[0];
@@ -51,13 +57,9 @@ final class Blend {
       byte kind = mask[x];
       int end = x + 1;
       if (kind == (byte) 255) { // a run of person: fg stays
-        while (end < cols && mask[end] == (byte) 255) {
-          end++;
-        }
+        end = runEnd(end, kind);
       } else if (kind == 0) { // a run of background: one bulk copy
-        while (end < cols && mask[end] == 0) {
-          end++;
-        }
+        end = runEnd(end, kind);
         f.put(fRow + 3 * x, b, bRow + 3 * x, 3 * (end - x));
       } else { // a run of edge pixels: blended in arrays, read and written in bulk
         while (end < cols && mask[end] != 0 && mask[end] != (byte) 255) {
@@ -79,6 +81,20 @@ final class Blend {
       }
       x = end;
     }
+  }
+
+  /** The end of the run of {@code value} (0 or 255) that continues at {@code from}: eight mask bytes a step. */
+  private int runEnd(int from, byte value) {
+    int cols = mask.length;
+    long eight = value == 0 ? 0L : -1L;
+    int end = from;
+    while (end <= cols - Long.BYTES && (long) LONGS.get(mask, end) == eight) {
+      end += Long.BYTES;
+    }
+    while (end < cols && mask[end] == value) {
+      end++;
+    }
+    return end;
   }
 
   /** The matrix's pixels, rows {@code step} bytes apart (a region of a larger image included). */
