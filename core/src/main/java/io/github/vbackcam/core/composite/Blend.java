@@ -56,11 +56,11 @@ final class Blend {
     while (x < cols) {
       byte kind = mask[x];
       int end = x + 1;
-      if (kind == (byte) 255) { // a run of person: fg stays
+      if (kind == 0 || kind == (byte) 255) {
         end = runEnd(end, kind);
-      } else if (kind == 0) { // a run of background: one bulk copy
-        end = runEnd(end, kind);
-        f.put(fRow + 3 * x, b, bRow + 3 * x, 3 * (end - x));
+        if (kind == 0) { // a run of background: one bulk copy (a run of person keeps fg as it is)
+          f.put(fRow + 3 * x, b, bRow + 3 * x, 3 * (end - x));
+        }
       } else { // a run of edge pixels: blended in arrays, read and written in bulk
         while (end < cols && mask[end] != 0 && mask[end] != (byte) 255) {
           end++;
