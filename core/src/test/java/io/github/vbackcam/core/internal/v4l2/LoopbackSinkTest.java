@@ -300,6 +300,44 @@ class LoopbackSinkTest {
   }
 
   @Test
+  void whileNobodyStreamsCameraFramesAreWrittenTwiceASecondAndEveryFrameOnceAnAppStreams() throws Exception {
+    List<byte[]> writes = Collections.synchronizedList(new ArrayList<>());
+    Kernel k = fakeKernel(writes);
+    AtomicInteger pending = clientUsageEvents(k, 0);
+    List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0);
+         ConsumerMonitor consumers = sink.consumerMonitor()) {
+      consumers.start(usage::add);
+      long t = 1_000_000;
+      for (int i = 0; i < 50; i++, t += 40_000) { // 2 s at 25 fps, for the PipeWire node's apps alone
+        try (Frame f = Frames.solidAt(6, 4, t, 0, i, 255)) {
+          sink.write(f);
+        }
+      }
+      // at 1.0 s, then the first frame at least 0.5 s later each time: 1.52, 2.04, 2.56 s
+      assertEquals(4, writes.size(), "frames written to a device nobody streams");
+      try (Frame placeholder = Frame.allocate(6, 4, Frame.PLACEHOLDER, System.nanoTime(), t - 40_000)) {
+        sink.write(placeholder);
+      }
+      assertEquals(5, writes.size(), "a placeholder is always written");
+      pending.set(1); // an app streams the device
+      awaitUsage(usage, 1);
+      for (int i = 0; i < 10; i++, t += 40_000) {
+        try (Frame f = Frames.solidAt(6, 4, t, 0, 0, 255)) {
+          sink.write(f);
+        }
+      }
+      assertEquals(15, writes.size(), "every frame while an app streams");
+      pending.set(0);
+      awaitUsage(usage, 0);
+      try (Frame f = Frames.solidAt(6, 4, t - 1_000_000, 0, 0, 255)) {
+        sink.write(f); // a time that went back (a new stream): written, and the interval counts from it
+      }
+      assertEquals(16, writes.size(), "a frame whose time went back");
+    }
+  }
+
+  @Test
   void thePlaceholderWrittenWhileNobodyStreamsIsNotTheDeclaredRate() throws Exception {
     Kernel k = fakeKernel(new ArrayList<>());
     AtomicInteger pending = clientUsageEvents(k, 0);
