@@ -36,18 +36,19 @@ import org.slf4j.LoggerFactory;
  * repeated and the keep-alive thread sleeps.
  *
  * <p>While nobody streams the device, the camera's frames are written twice a second of media time at most
- * ({@link #UNWATCHED_INTERVAL_MICROS}, the idle placeholder's rate): the engine runs for the PipeWire node's apps
+ * ({@link #UNWATCHED_INTERVAL_MICROS}, the default idle placeholder's rate; a frame whose time went back is
+ * written, and the interval counts from it): the engine runs for the PipeWire node's apps
  * too, and converting and writing every 720p frame for a device nobody reads cost 0.26-0.29 ms of CPU a frame
  * (0.03 ms when skipped; {@code write} on a fake device, 600 frames, three runs). The device keeps a recent picture
- * for the next app; from the moment an app streams, every frame is written. Placeholders are always written (they
- * come at that rate already).
+ * for the next app (v4l2loopback hands a new reader the last buffer written: up to half a second old); from the
+ * moment an app streams, every frame is written. Placeholders are always written (they come at their own rate).
  */
 public final class LoopbackSink implements FrameSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackSink.class);
   /** The longest time apps go without a frame, in milliseconds: under Chromium's one second, with room for jitter. */
   public static final long KEEP_ALIVE_MILLIS = 600;
-  /** While nobody streams, a camera frame is written only this long after the last one written (media time). */
+  /** While nobody streams, a camera frame is written at least this long after the last one written (media time). */
   static final long UNWATCHED_INTERVAL_MICROS = 500_000;
 
   private final LoopbackDevice device;
@@ -236,7 +237,7 @@ public final class LoopbackSink implements FrameSink {
             } catch (IOException e) {
               if (!closed) {
                 LOG.warn("{}; assuming someone is watching", e.getMessage());
-                onChange.accept(1);
+                report.accept(1); // the sink too: every frame written, the last repeated
               }
               return;
             }

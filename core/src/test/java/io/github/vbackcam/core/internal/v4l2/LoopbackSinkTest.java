@@ -308,14 +308,15 @@ class LoopbackSinkTest {
     try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0);
          ConsumerMonitor consumers = sink.consumerMonitor()) {
       consumers.start(usage::add);
-      long t = 1_000_000;
+      long t = 0;
       for (int i = 0; i < 50; i++, t += 40_000) { // 2 s at 25 fps, for the PipeWire node's apps alone
         try (Frame f = Frames.solidAt(6, 4, t, 0, i, 255)) {
           sink.write(f);
         }
       }
-      // at 1.0 s, then the first frame at least 0.5 s later each time: 1.52, 2.04, 2.56 s
+      // the first picture, then the first frame at least 0.5 s after the last written: 0, 0.52, 1.04, 1.56 s
       assertEquals(4, writes.size(), "frames written to a device nobody streams");
+      assertEquals(4, writes.stream().map(Arrays::toString).distinct().count(), "four different frames written");
       try (Frame placeholder = Frame.allocate(6, 4, Frame.PLACEHOLDER, System.nanoTime(), t - 40_000)) {
         sink.write(placeholder);
       }
@@ -334,6 +335,10 @@ class LoopbackSinkTest {
         sink.write(f); // a time that went back (a new stream): written, and the interval counts from it
       }
       assertEquals(16, writes.size(), "a frame whose time went back");
+      try (Frame f = Frames.solidAt(6, 4, t - 960_000, 0, 0, 255)) {
+        sink.write(f);
+      }
+      assertEquals(16, writes.size(), "40 ms after the frame whose time went back");
     }
   }
 
