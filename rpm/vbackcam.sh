@@ -51,6 +51,12 @@ opts=(--enable-native-access=ALL-UNNAMED)
 [ "$(feature "$java")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
 # No /tmp/hsperfdata_$USER: nothing here reads the JVM's performance counters.
 opts+=(-XX:-UsePerfData)
+# No attach socket in /tmp, and no look at start-up for one that an earlier JVM with the same PID left there: a
+# HotSpot start stats /tmp/.java_pid<pid> and removes it if present, and PIDs wrap (at 32768 on the test machine),
+# so a stale socket from a test JVM once showed up as an unexplained file access of `vbackcam run`. Attaching (jcmd,
+# jstack, agents) would also let any process of the user load code into the service. kill -QUIT still prints a
+# thread dump; -XX:-DisableAttachMechanism in VBACKCAM_JAVA_OPTS allows attaching again for debugging.
+opts+=(-XX:+DisableAttachMechanism)
 # The service's heap, capped (the JVM's default is a quarter of the RAM). Measured on `vbackcam run` at 1280x720,
 # selfie, a 1080p H.264 video background, 45 s: 55 MB of heap in use (80 MB committed) with ONNX Runtime and 45 MB
 # with TensorFlow; it ran as well under -Xmx128m. Frames, models and decoders live in native memory, which the
