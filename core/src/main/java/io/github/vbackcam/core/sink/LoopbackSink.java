@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While nobody streams the device, the camera's frames are written twice a second of media time at most
  * ({@link #UNWATCHED_INTERVAL_MICROS}, the default idle placeholder's rate; a frame whose time went back is
- * written, and the interval counts from it): the engine runs for the PipeWire node's apps
- * too, and converting and writing every 720p frame for a device nobody reads cost 0.26-0.29 ms of CPU a frame
- * (0.03 ms when skipped; {@code write} on a fake device, 600 frames, three runs). The device keeps a recent picture
- * for the next app (v4l2loopback hands a new reader the last buffer written: up to half a second old); from the
- * moment an app streams, every frame is written. Placeholders are always written (they come at their own rate).
+ * written, and the interval counts from it): the engine runs for the PipeWire node's apps too, and converting and
+ * writing every 720p frame for a device nobody reads cost 0.26-0.29 ms of CPU a frame (0.03 ms when skipped;
+ * {@code write} on a fake device, 600 frames, three runs). The device keeps a recent picture for the next app
+ * (v4l2loopback hands a new reader the last buffer written: up to half a second old); from the moment an app
+ * streams, every frame is written. Placeholders are always written (they come at their own rate).
  */
 public final class LoopbackSink implements FrameSink {
 
