@@ -95,8 +95,7 @@ final class OnnxConverter {
     for (TfjsModel.Endpoint in : source.inputs()) {
       renamed.put(value(in.tensor()), in.name());
       shapes.input(in.tensor(), in.shape());
-      long[] dims = in.shape().getUnknownRank() ? new long[] {-1, -1, -1, -1}
-          : in.shape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
+      long[] dims = in.shape().getUnknownRank() ? new long[] {-1, -1, -1, -1} : dims(in.shape());
       onnx.input(in.name(), elementType(in.dtype(), in.name()), dims);
     }
     List<NodeDef> order = topological(graph);
@@ -584,8 +583,12 @@ final class OnnxConverter {
   }
 
   static long[] dims(NodeDef c) {
-    return c.getAttrOrThrow("value").getTensor().getTensorShape().getDimList().stream()
-        .mapToLong(TensorShapeProto.Dim::getSize).toArray();
+    return dims(c.getAttrOrThrow("value").getTensor().getTensorShape());
+  }
+
+  /** A shape's dimensions, -1 for one left open. */
+  static long[] dims(TensorShapeProto shape) {
+    return shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
   }
 
   private static int count(long[] dims) {

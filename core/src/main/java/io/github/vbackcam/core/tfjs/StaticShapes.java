@@ -28,8 +28,7 @@ final class StaticShapes {
   /** Declares a graph input's shape; an unknown rank is not recorded. */
   void input(String tensor, TensorShapeProto shape) {
     if (!shape.getUnknownRank()) {
-      shapes.put(OnnxConverter.value(tensor),
-          shape.getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray());
+      shapes.put(OnnxConverter.value(tensor), OnnxConverter.dims(shape));
     }
   }
 
