@@ -22,7 +22,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * webm) store each frame's own time, counted in ticks of the declared rate, so a variable-rate input keeps its
  * timing and duration. Y4M and AVI have one rate for the whole file; there the sink paces to the rate it declares
  * ({@link ConstantRate}), repeating or dropping frames so that the header tells the truth about a camera running
- * slower or faster than declared.
+ * slower or faster than declared; a slot between two frames repeats the earlier one, as FFmpeg's {@code cfr} does.
  *
  * <p>Each picture is converted to the encoder's YUV 4:2:0 once, however often it is recorded, and not again when it
  * is identical to the last one (the placeholder, written again and again while nobody watches).
@@ -99,12 +99,14 @@ public final class VideoFileSink implements FrameSink {
   public void write(Frame frame) throws IOException {
     try {
       if (grid != null) {
-        int copies = grid.copies(frame.ptsMicros());
-        if (copies > 0) {
-          org.bytedeco.javacv.Frame picture = yuv420(frame);
-          for (int i = 0; i < copies; i++) {
-            recorder.record(picture, avutil.AV_PIX_FMT_YUV420P);
-          }
+        ConstantRate.Slots slots = grid.next(frame.ptsMicros());
+        for (int i = 0; i < slots.held(); i++) {
+          recorder.record(yuv.picture(), avutil.AV_PIX_FMT_YUV420P); // the picture before, still on show
+        }
+        // Converted even when its slot is taken: it is the picture on show until the next frame.
+        org.bytedeco.javacv.Frame picture = yuv420(frame);
+        if (slots.current() > 0) {
+          recorder.record(picture, avutil.AV_PIX_FMT_YUV420P);
         }
         return;
       }

@@ -24,6 +24,7 @@ import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,11 +111,21 @@ class VideoFileSinkTest {
         recorder.setVideoCodec(avcodec.AV_CODEC_ID_RAWVIDEO);
         recorder.start();
         ConstantRate grid = new ConstantRate(30);
+        Mat[] before = {null};
         writeCameraThenPlaceholders(size, f -> {
-          for (int copies = grid.copies(f.ptsMicros()); copies > 0; copies--) {
+          ConstantRate.Slots slots = grid.next(f.ptsMicros());
+          for (int i = 0; i < slots.held(); i++) {
+            recorder.record(converter.convert(before[0]), avutil.AV_PIX_FMT_BGR24);
+          }
+          if (slots.current() > 0) {
             recorder.record(converter.convert(f.image()), avutil.AV_PIX_FMT_BGR24);
           }
+          if (before[0] != null) {
+            before[0].close();
+          }
+          before[0] = f.image().clone();
         });
+        before[0].close();
       }
       byte[] written = Files.readAllBytes(out);
       byte[] expected = Files.readAllBytes(reference);
@@ -123,12 +134,14 @@ class VideoFileSinkTest {
       } else {
         assertSameWithinRounding(expected, written, size);
       }
-      // Pictures 0-2 from the camera (1 + 15 + 15 copies), then A, A, B, A: frames 31-60 A, 61-75 B, 76-90 A.
+      // Pictures 0-2 from the camera at 0, 0.5 and 1 s (15 + 15 slots each), then A, A, B, A each half a second
+      // later: frames 45-74 A, 75-89 B, 90 A; a slot before a picture's time shows the picture before it.
       assertEquals(91, y4mFrames(out, size));
-      assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 31));
-      assertNotEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 61), "B shows");
-      assertEquals(y4mFrame(out, size, 61), y4mFrame(out, size, 75));
-      assertEquals(y4mFrame(out, size, 60), y4mFrame(out, size, 76), "A again after B");
+      assertNotEquals(y4mFrame(out, size, 45), y4mFrame(out, size, 44), "A shows at its own time, not before");
+      assertEquals(y4mFrame(out, size, 45), y4mFrame(out, size, 74));
+      assertNotEquals(y4mFrame(out, size, 74), y4mFrame(out, size, 75), "B shows at 2.5 s");
+      assertEquals(y4mFrame(out, size, 75), y4mFrame(out, size, 89), "B held until A's time");
+      assertEquals(y4mFrame(out, size, 45), y4mFrame(out, size, 90), "A again after B");
     }
   }
 
@@ -201,12 +214,14 @@ class VideoFileSinkTest {
   @Test
   void aLongGapIsNotFilledWithCopies() {
     ConstantRate grid = new ConstantRate(30);
-    assertEquals(1, grid.copies(0));
-    assertEquals(1, grid.copies(33_333));
-    assertEquals(0, grid.copies(40_000), "a second frame within one slot is dropped");
-    assertEquals(3, grid.copies(133_333), "two missing slots are filled");
-    assertEquals(1, grid.copies(60_000_000), "a minute's gap (a suspended machine) restarts the grid");
-    assertEquals(1, grid.copies(60_033_333));
+    assertEquals(new ConstantRate.Slots(0, 1), grid.next(0));
+    assertEquals(new ConstantRate.Slots(0, 1), grid.next(33_333));
+    assertEquals(new ConstantRate.Slots(0, 0), grid.next(40_000), "a second frame within one slot is dropped");
+    assertEquals(new ConstantRate.Slots(2, 1), grid.next(133_333),
+        "two missing slots show the picture before, then the frame at its own slot");
+    assertEquals(new ConstantRate.Slots(0, 1), grid.next(60_000_000),
+        "a minute's gap (a suspended machine) restarts the grid");
+    assertEquals(new ConstantRate.Slots(0, 1), grid.next(60_033_333));
   }
 
   /** Writes {@code count} frames {@code fps} apart from {@code start}; returns the time after the last. */
