@@ -5,6 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.internal.Images;
+import io.github.vbackcam.core.internal.OutputFile;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.segment.Segmenter;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -60,16 +62,18 @@ public final class SegmentCommand implements Callable<Integer> {
     List<Path> images = images(input);
     checkDistinctMasks(images);
     Files.createDirectories(output);
+    checkMaskTargets(images, output);
     long start = System.nanoTime();
+    List<String> failed = new ArrayList<>();
     try (Segmenter segmenter = Engines.catalog(engine).open(model)) {
       int done = 0;
       for (Path image : images) {
-        Path mask = output.resolve(maskName(image));
-        try (Mat pixels = Images.readImage(image); Frame frame = Frame.copyOf(pixels, done)) {
-          segmenter.segmentToMask(frame);
-          if (!imwrite(mask.toString(), frame.mask())) {
-            throw new IOException("cannot write mask " + mask);
-          }
+        try {
+          writeMask(segmenter, image, output.resolve(maskName(image)), done);
+        } catch (IOException e) {
+          // One unreadable image does not cost the others their masks; the count and the exit status tell.
+          LOG.error("{}", e.getMessage());
+          failed.add(image.getFileName().toString());
         }
         done++;
         if (done % 25 == 0 || done == images.size()) {
@@ -77,8 +81,54 @@ public final class SegmentCommand implements Callable<Integer> {
         }
       }
     }
-    LOG.info("Wrote {} masks to {} in {} ms", images.size(), output, (System.nanoTime() - start) / 1_000_000);
+    int written = images.size() - failed.size();
+    LOG.info("Wrote {} masks to {} in {} ms", written, output, (System.nanoTime() - start) / 1_000_000);
+    if (!failed.isEmpty()) {
+      throw new IOException(failed.size() + " of " + images.size() + " images got no mask: "
+          + String.join(", ", failed) + " (the reasons are above)");
+    }
     return 0;
+  }
+
+  /** Segments one image and writes its mask beside the target, moved into place only once complete. */
+  private static void writeMask(Segmenter segmenter, Path image, Path mask, long sequence) throws Exception {
+    OutputFile out = OutputFile.beside(image, mask);
+    try (Mat pixels = Images.readImage(image); Frame frame = Frame.copyOf(pixels, sequence)) {
+      segmenter.segmentToMask(frame);
+      if (!imwrite(out.temporary().toString(), frame.mask())) {
+        throw new IOException("cannot write mask " + mask + " (its directory is not writable, or the disk is full)");
+      }
+      out.commit();
+    } finally {
+      out.discard();
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a mask that would replace one of the inputs (the output directory is the
+   * input directory, by any name) or that would be written through what is not a plain file: a symbolic link (the
+   * mask would land outside the output directory), a directory or a special file.
+   */
+  static void checkMaskTargets(List<Path> images, Path output) throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (Path image : images) {
+      Path mask = output.resolve(maskName(image));
+      if (Files.isSymbolicLink(mask)) {
+        problems.add(mask + " is a symbolic link");
+      } else if (Files.exists(mask) && !Files.isRegularFile(mask)) {
+        problems.add(mask + " is not a regular file");
+      } else if (Files.exists(mask)) {
+        for (Path other : images) {
+          if (Files.isSameFile(other, mask)) {
+            problems.add("the mask of " + image.getFileName() + " would replace the input image " + other);
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IOException("cannot write the masks: " + String.join("; ", problems)
+          + " (choose another output directory; nothing was written)");
+    }
   }
 
   /** The mask's file name: the image's base name, as PNG. */
@@ -113,11 +163,18 @@ public final class SegmentCommand implements Callable<Integer> {
       return List.of(input);
     }
     List<Path> images;
+    List<Path> others;
     try (Stream<Path> files = Files.list(input)) {
-      images = files.filter(FileTypes::isImage).sorted().toList();
+      Map<Boolean, List<Path>> byKind = files.sorted().collect(Collectors.partitioningBy(FileTypes::isImage));
+      images = byKind.get(true);
+      others = byKind.get(false);
     }
     if (images.isEmpty()) {
       throw new IOException("no images (.png, .jpg, ...) in directory " + input);
+    }
+    if (!others.isEmpty()) {
+      LOG.info("Skipped {} entries that are not still images by their names: {}", others.size(),
+          others.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
     }
     return images;
   }
