@@ -116,14 +116,14 @@ public final class FileChecks {
     }
   }
 
-  private static String kind(BasicFileAttributes a) {
+  static String kind(BasicFileAttributes a) {
     if (a.isDirectory()) {
       return "a directory";
     }
     return a.isOther() ? "a FIFO, device or socket" : "not a plain file";
   }
 
-  private static String megabytes(long bytes) {
+  static String megabytes(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
