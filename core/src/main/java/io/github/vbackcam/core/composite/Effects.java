@@ -25,7 +25,8 @@ public final class Effects {
   private static final List<Kind> KINDS = List.of(
       new Kind("image", List.of("path"), p -> new Effect.Image(p.path("path"), p.hologram())),
       new Kind("video", List.of("path"), p -> new Effect.Video(p.path("path"), p.hologram())),
-      new Kind("blur", List.of("radius"), p -> new Effect.Blur(p.integer("radius"), p.hologram())),
+      new Kind("blur", List.of("radius"), p -> new Effect.Blur(p.integer("radius", Effect.Blur.MIN_RADIUS,
+          Effect.Blur.MAX_RADIUS), p.hologram())),
       new Kind("color", List.of("color"), p -> new Effect.Color(Effect.Color.parse(p.text("color")), p.hologram())),
       new Kind("none", List.of(), p -> new Effect.None()));
 
@@ -100,13 +101,26 @@ public final class Effects {
       return Path.of(text(key));
     }
 
-    int integer(String key) {
+    /**
+     * A whole number in {@code min..max}. A number beyond that, even one too large for any integer type (D-Bus's
+     * {@code u}, {@code x} and {@code t} reach this as their text), is out of range, not "not a whole number"; only
+     * ASCII digits count, and a long one is judged by its length, so no amount of text costs more than reading it.
+     */
+    int integer(String key, int min, int max) {
       String v = text(key);
-      try {
-        return Integer.parseInt(v);
-      } catch (NumberFormatException e) {
+      String digits = v.startsWith("+") || v.startsWith("-") ? v.substring(1) : v;
+      if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
         throw new BadValue(kind + " " + key, v, "not a whole number");
       }
+      String significant = digits.replaceFirst("^0+(?=.)", "");
+      long n = significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
+      if (v.startsWith("-")) {
+        n = -n;
+      }
+      if (n < min || n > max) {
+        throw new BadValue(kind + " " + key, v, "out of range " + min + "-" + max);
+      }
+      return (int) n;
     }
 
     boolean hologram() {

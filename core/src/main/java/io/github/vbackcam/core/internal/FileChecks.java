@@ -96,23 +96,45 @@ public final class FileChecks {
   }
 
   /**
-   * Checks a still image before it is decoded: a regular file in a format vbackcam reads (PNG, JPEG, BMP, WebP,
-   * TIFF, PPM/PGM, told by its first bytes) whose header gives at most {@link #MAX_IMAGE_PIXELS}.
+   * Checks an image before it is decoded: a regular file in a format vbackcam reads (PNG and APNG, JPEG, BMP, WebP,
+   * TIFF, PPM/PGM, GIF, told by its first bytes) whose header gives at most {@link #MAX_IMAGE_PIXELS}; for an
+   * animation that is the size of each frame (a GIF's logical screen, which every frame must fit in). A video is
+   * named as one.
    */
   public static void image(Path path, long maxBytes) throws IOException {
     Path real = regularFile(path, maxBytes);
     long[] size;
+    boolean video;
     try (FileChannel file = FileChannel.open(real)) {
       size = ImageHeader.size(file);
+      video = size == null && ImageHeader.isVideo(file);
+    }
+    if (video) {
+      throw new FileSystemException(path.toString(), null, "a video, not a picture");
     }
     if (size == null) {
       throw new FileSystemException(path.toString(), null, "not an image vbackcam reads, or its header is damaged"
-          + " (expected PNG, JPEG, BMP, WebP, TIFF or PPM)");
+          + " (expected PNG, JPEG, BMP, WebP, TIFF, PPM or GIF)");
     }
-    if (size[0] <= 0 || size[1] <= 0 || size[0] * size[1] > MAX_IMAGE_PIXELS) {
+    if (size[0] <= 0 || size[1] <= 0) {
+      throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
+          "its header is damaged: an image of %dx%d pixels", size[0], size[1]));
+    }
+    if (size[0] * size[1] > MAX_IMAGE_PIXELS) {
       throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
           "image of %dx%d pixels is too large (at most %d megapixels)", size[0], size[1],
           MAX_IMAGE_PIXELS / (1024 * 1024)));
+    }
+  }
+
+  /**
+   * Checks a video before it is opened: a regular file that is not a picture by its name ({@link FileTypes#isPicture}:
+   * the rule that makes a file given as a background an image or a video), so a picture is never played as a video.
+   */
+  public static void video(Path path) throws IOException {
+    regularFile(path, Long.MAX_VALUE);
+    if (FileTypes.isPicture(path)) {
+      throw new FileSystemException(path.toString(), null, "a picture, not a video");
     }
   }
 
@@ -163,7 +185,26 @@ public final class FileChecks {
       if (h[0] == 'P' && h[1] >= '1' && h[1] <= '6') {
         return netpbm(read(0, 1024));
       }
+      if (starts(h, 'G', 'I', 'F', '8') && (h[4] == '7' || h[4] == '9') && h[5] == 'a') {
+        // The logical screen: OpenCV decodes every frame onto a canvas of this size and refuses a frame outside it.
+        return new long[] {le(h).getShort(6) & 0xffff, le(h).getShort(8) & 0xffff};
+      }
       return null;
+    }
+
+    /**
+     * Whether the file starts as a video container does: MP4/MOV ({@code ftyp}), Matroska/WebM, AVI, FLV, Ogg,
+     * MPEG program and transport streams. Only to name the mistake; whether FFmpeg can play it is another matter.
+     */
+    static boolean isVideo(FileChannel file) throws IOException {
+      byte[] h = new ImageHeader(file).read(0, 200);
+      return h[4] == 'f' && h[5] == 't' && h[6] == 'y' && h[7] == 'p'
+          || starts(h, 0x1a, 0x45, 0xdf, 0xa3)
+          || starts(h, 'R', 'I', 'F', 'F') && h[8] == 'A' && h[9] == 'V' && h[10] == 'I'
+          || starts(h, 'F', 'L', 'V', 1)
+          || starts(h, 'O', 'g', 'g', 'S')
+          || starts(h, 0, 0, 1, 0xba)
+          || h[0] == 0x47 && h[188] == 0x47;
     }
 
     /** The segments before the first start-of-frame marker, skipped by their lengths (EXIF, ICC profiles...). */

@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A model in use is shared with whoever opens it again: in the live engine that is the stage being replaced and
  * its successor, which run in order on the same pipeline threads, as a stage's own prepare and segment steps do.
- * When the last user closes it, it stays loaded as one of the {@link #IDLE} most recently put down; taking it back
- * from there forgets any recurrent memory first ({@link Segmenter#reset}).
+ * What counts as the same model is its content and engine, not its name: copies of one model.json under different
+ * paths share one load (each handle still describes itself by the name it was opened with). When the last user
+ * closes it, it stays loaded as one of the {@link #IDLE} most recently put down, and the one put down longest ago is
+ * closed past that; taking one back from there forgets any recurrent memory first ({@link Segmenter#reset}). So at
+ * most the models in use (one, two while the live engine swaps) and {@link #IDLE} more are ever loaded.
  */
 final class SharedSegmenters {
 
@@ -27,40 +30,59 @@ final class SharedSegmenters {
   /** Idle models kept loaded: two alternated, plus the one a Reload or a mistaken SetModel tried. */
   static final int IDLE = 3;
 
-  /** What makes two loads the same: the name shown (it is in the description), the content and the engine. */
-  record Key(String name, String contentHash, String engine) {}
+  /**
+   * A model as the user named it ({@code name}, which the description starts with), its content and its engine; two
+   * keys of the same content and engine are the same load.
+   */
+  record Key(String name, String contentHash, String engine) {
+    Loaded loaded() {
+      return new Loaded(contentHash, engine);
+    }
+  }
 
+  /** What makes two loads the same. */
+  private record Loaded(String contentHash, String engine) {}
+
+  /** A loaded segmenter, the name it was loaded under (its description starts with it) and its users. */
   private static final class Users {
     final Segmenter segmenter;
+    final String name;
     int count = 1;
 
-    Users(Segmenter segmenter) {
+    Users(Segmenter segmenter, String name) {
       this.segmenter = segmenter;
+      this.name = name;
     }
   }
 
   // Guarded by this.
-  private final Map<Key, Users> inUse = new HashMap<>();
+  private final Map<Loaded, Users> inUse = new HashMap<>();
   /** Access order: the eldest entry is the one put down longest ago. */
-  private final Map<Key, Segmenter> idle = new LinkedHashMap<>(8, 0.75f, true);
+  private final Map<Loaded, Users> idle = new LinkedHashMap<>(8, 0.75f, true);
 
   /** A handle on the loaded segmenter for {@code key}, in use or idle; null when none is loaded. */
   Segmenter reuse(Key key) {
-    Segmenter from;
+    Users from;
     synchronized (this) {
-      Users users = inUse.get(key);
+      Users users = inUse.get(key.loaded());
       if (users != null) {
         users.count++;
-        return new Handle(key, users.segmenter);
+        return new Handle(key, users);
       }
-      from = idle.remove(key);
+      from = idle.remove(key.loaded());
       if (from == null) {
         return null;
       }
-      inUse.put(key, new Users(from));
+      from.count = 1;
+      inUse.put(key.loaded(), from);
     }
-    from.reset();
+    from.segmenter.reset();
     return new Handle(key, from);
+  }
+
+  /** How many segmenters are loaded, in use or idle. */
+  synchronized int loaded() {
+    return inUse.size() + idle.size();
   }
 
   /**
@@ -73,24 +95,25 @@ final class SharedSegmenters {
       loaded.close();
       return shared;
     }
+    Users users = new Users(loaded, key.name());
     synchronized (this) {
-      inUse.put(key, new Users(loaded));
+      inUse.put(key.loaded(), users);
     }
-    return new Handle(key, loaded);
+    return new Handle(key, users);
   }
 
   private void release(Key key) {
     Segmenter freed = null;
     synchronized (this) {
-      Users users = inUse.get(key);
+      Users users = inUse.get(key.loaded());
       if (--users.count > 0) {
         return;
       }
-      inUse.remove(key);
-      idle.put(key, users.segmenter);
+      inUse.remove(key.loaded());
+      idle.put(key.loaded(), users);
       if (idle.size() > IDLE) {
-        Iterator<Segmenter> eldest = idle.values().iterator();
-        freed = eldest.next();
+        Iterator<Users> eldest = idle.values().iterator();
+        freed = eldest.next().segmenter;
         eldest.remove();
       }
     }
@@ -100,15 +123,20 @@ final class SharedSegmenters {
     }
   }
 
-  /** One user's view of a shared segmenter: everything is forwarded, and close releases it once. */
+  /**
+   * One user's view of a shared segmenter: everything is forwarded, the description names the model as this user
+   * did, and close releases it once.
+   */
   private final class Handle implements Segmenter {
     private final Key key;
     private final Segmenter inner;
+    private final String loadedName;
     private boolean closed;
 
-    Handle(Key key, Segmenter inner) {
+    Handle(Key key, Users users) {
       this.key = key;
-      this.inner = inner;
+      this.inner = users.segmenter;
+      this.loadedName = users.name;
     }
 
     @Override
@@ -128,7 +156,8 @@ final class SharedSegmenters {
 
     @Override
     public String describe() {
-      return inner.describe();
+      String d = inner.describe();
+      return d.startsWith(loadedName) ? key.name() + d.substring(loadedName.length()) : d;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.vbackcam.core.composite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.BadValue;
 import java.nio.file.Path;
@@ -54,5 +55,28 @@ class EffectsTest {
         () -> Effects.parse("blur", Map.of("radius", "3", "hologram", "maybe")));
     assertEquals("hologram 'maybe': expected true or false", h.getMessage());
     assertEquals("out of range 1-200", assertThrows(BadValue.class, () -> Effects.check("radius", "0")).reason());
+  }
+
+  @Test
+  void aWholeNumberBeyondAnyIntegerTypeIsOutOfRangeNotMalformed() {
+    // As D-Bus delivers them: SetBlur's u at its largest, SetEffect's x and t beyond what an int or a long holds.
+    for (String radius : List.of("4294967295", "4294967316", "18446744073709551615", "-1", "+201",
+        "-9223372036854775809", "000000000000000000000000000000000000000000000000000000000000000000000000000300")) {
+      BadValue e = assertThrows(BadValue.class, () -> Effects.parse("blur", Map.of("radius", radius)), radius);
+      assertEquals("blur radius '" + radius + "': out of range 1-200", e.getMessage());
+      assertEquals("out of range 1-200", assertThrows(BadValue.class, () -> Effects.check("radius", radius))
+          .reason());
+    }
+    String huge = "9".repeat(1 << 20);
+    long start = System.nanoTime();
+    assertEquals("out of range 1-200",
+        assertThrows(BadValue.class, () -> Effects.parse("blur", Map.of("radius", huge))).reason());
+    assertTrue(System.nanoTime() - start < 1_000_000_000L, "a million digits took over a second");
+    for (String radius : List.of("1e3", "12.0", "0x10", "--5", "+", "\u0663")) {
+      assertEquals("not a whole number", assertThrows(BadValue.class,
+          () -> Effects.parse("blur", Map.of("radius", radius)), radius).reason());
+    }
+    assertEquals(new Effect.Blur(5, false), Effects.parse("blur", Map.of("radius", "+05")));
+    assertEquals(new Effect.Blur(200, false), Effects.parse("blur", Map.of("radius", " 200 ")));
   }
 }

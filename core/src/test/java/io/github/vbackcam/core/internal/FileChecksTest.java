@@ -138,6 +138,53 @@ class FileChecksTest {
     assertTrue(message.contains("not an image") && !message.contains("hunter2"), message);
   }
 
+  @Test
+  void aGifIsAnImageWhoseLogicalScreenIsCheckedAgainstThePixelLimit() throws IOException {
+    try (Mat image = new Mat(50, 100, opencv_core.CV_8UC3, new Scalar(0, 128, 255, 0))) {
+      Path gif = dir.resolve("small.gif");
+      assertTrue(imwrite(gif.toString(), image), "OpenCV writes GIF");
+      try (var channel = java.nio.channels.FileChannel.open(gif)) {
+        long[] size = FileChecks.ImageHeader.size(channel);
+        assertTrue(size != null && size[0] == 100 && size[1] == 50, java.util.Arrays.toString(size));
+      }
+      FileChecks.image(gif, 1 << 20);
+    }
+    Path bomb = dir.resolve("bomb.gif");
+    Files.write(bomb, gifClaiming(60000, 60000));
+    assertEquals(bomb + ": image of 60000x60000 pixels is too large (at most 64 megapixels)",
+        refusal(() -> FileChecks.image(bomb, 1 << 20)));
+    Path flat = dir.resolve("flat.gif");
+    Files.write(flat, gifClaiming(640, 0));
+    assertEquals(flat + ": its header is damaged: an image of 640x0 pixels",
+        refusal(() -> FileChecks.image(flat, 1 << 20)));
+  }
+
+  @Test
+  void aVideoIsNotTakenForAPictureNorAPictureForAVideo() throws IOException {
+    Path video = TestData.shared().resolve("data/videos/davis2016_lucia_854x480_24fps.mp4");
+    assertEquals(video + ": a video, not a picture", refusal(() -> FileChecks.image(video, Long.MAX_VALUE)));
+    Path misnamed = Files.copy(video, dir.resolve("video.png"));
+    assertEquals(misnamed + ": a video, not a picture", refusal(() -> FileChecks.image(misnamed, Long.MAX_VALUE)));
+    FileChecks.video(video);
+    Path picture = TestData.shared().resolve("data/backgrounds/coffee_600x400.png");
+    assertEquals(picture + ": a picture, not a video", refusal(() -> FileChecks.video(picture)));
+    Path gif = Files.write(dir.resolve("anim.gif"), gifClaiming(16, 16));
+    assertEquals(gif + ": a picture, not a video", refusal(() -> FileChecks.video(gif)));
+    assertTrue(refusal(() -> FileChecks.video(dir.resolve("missing.mp4"))).endsWith("no such file"));
+  }
+
+  /** A GIF89a header whose logical screen claims {@code w x h}, then one 1x1 frame and the trailer. */
+  static byte[] gifClaiming(int w, int h) {
+    ByteBuffer b = ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort((short) w).putShort((short) h)
+        .put((byte) 0x80).put((byte) 0).put((byte) 0); // a global colour table of two entries
+    b.put(new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+    b.put((byte) 0x2c).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1).put((byte) 0);
+    b.put(new byte[] {2, 2, 0x4c, 0x01, 0}); // LZW: minimum code size 2, one block of two bytes, end
+    b.put((byte) 0x3b);
+    return java.util.Arrays.copyOf(b.array(), b.position());
+  }
+
   /** A valid greyscale PNG of {@code w x h} black pixels, compressed to almost nothing. */
   static byte[] png(int w, int h) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

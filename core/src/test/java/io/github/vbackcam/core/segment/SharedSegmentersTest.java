@@ -3,6 +3,7 @@ package io.github.vbackcam.core.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Frame;
 import java.util.ArrayList;
@@ -29,6 +30,18 @@ class SharedSegmentersTest {
     Counting loaded = new Counting(name);
     made.add(loaded);
     return shared.add(key(name), loaded);
+  }
+
+  /** As {@link #open(String)} for a model of the given content, described as ModelCatalog does. */
+  private Segmenter open(String name, String content) {
+    SharedSegmenters.Key key = new SharedSegmenters.Key(name, content, "ONNXRUNTIME");
+    Segmenter reused = shared.reuse(key);
+    if (reused != null) {
+      return reused;
+    }
+    Counting loaded = new Counting(content.equals("same") ? name + " (BodyPix)" : name);
+    made.add(loaded);
+    return shared.add(key, loaded);
   }
 
   @Test
@@ -69,6 +82,50 @@ class SharedSegmentersTest {
     assertEquals(0, made.get(3).closes);
     assertNull(shared.reuse(key("a")));
     assertNotNull(shared.reuse(key("d")));
+  }
+
+  @Test
+  void copiesOfOneModelUnderDifferentPathsShareOneLoadAndEachIsNamedAsItsUserNamedIt() {
+    Segmenter first = open("/a/model.json", "same");
+    Segmenter copy = open("/b/model.json", "same");
+    assertEquals(1, made.size(), "the copy was loaded again");
+    assertEquals("/a/model.json (BodyPix)", first.describe());
+    assertEquals("/b/model.json (BodyPix)", copy.describe());
+    first.close();
+    copy.close();
+    Segmenter third = open("/c/model.json", "same");
+    assertEquals(1, made.size(), "the copy put down was loaded again");
+    assertEquals("/c/model.json (BodyPix)", third.describe());
+    third.close();
+    assertEquals(1, shared.loaded());
+  }
+
+  @Test
+  void switchingThroughManyModelsKeepsTheInUseOnePlusTheIdleLimitAndClosesEachEvictedOneOnce() {
+    // As the live engine switches: the next model is opened, then the one it replaces is closed.
+    Segmenter current = open("selfie");
+    for (int i = 1; i <= 12; i++) {
+      Segmenter next = open("/models/copy" + i + "/model.json", "content" + i);
+      current.close();
+      current = next;
+      assertTrue(shared.loaded() <= 1 + SharedSegmenters.IDLE, "loaded after " + i + ": " + shared.loaded());
+      assertEquals(shared.loaded(), made.stream().filter(m -> m.closes == 0).count(), "loaded but closed, or lost");
+    }
+    Segmenter selfie = open("selfie");
+    current.close();
+    assertEquals(1 + SharedSegmenters.IDLE, shared.loaded());
+    for (Counting m : made) {
+      assertTrue(m.closes <= 1, m.describe() + " closed " + m.closes + " times");
+    }
+    assertEquals(made.size() - shared.loaded(), made.stream().filter(m -> m.closes == 1).count(),
+        "every model evicted is closed");
+    assertEquals(1, made.get(0).closes, "the first selfie, put down 12 models ago, is still loaded");
+    assertEquals("selfie", made.get(made.size() - 1).describe());
+    assertEquals(0, made.get(made.size() - 1).closes, "selfie, in use again, was closed");
+    assertEquals(List.of("/models/copy10/model.json", "/models/copy11/model.json", "/models/copy12/model.json"),
+        made.stream().filter(m -> m.closes == 0 && !m.describe().equals("selfie")).map(Counting::describe).toList(),
+        "the most recently used idle models stay");
+    selfie.close();
   }
 
   /** A segmenter that counts resets and closes. */

@@ -29,6 +29,9 @@ public final class ConfigFiles {
   /** Larger files are refused unread: a configuration is a few hundred bytes. */
   static final long MAX_BYTES = 1024 * 1024;
 
+  /** U+FEFF, the byte-order mark, in UTF-8. */
+  private static final byte[] UTF8_BOM = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+
   private static final String STATE_HEADER =
       "# vbackcam's last choices (written by the service; safe to delete). Values are escaped: \\\\ \\n \\uXXXX\n";
 
@@ -68,18 +71,21 @@ public final class ConfigFiles {
       if (eq <= 0) {
         throw new ConfigException(file + ":" + (i + 1) + ": expected key = value");
       }
+      String where = file + ":" + (i + 1);
       try {
         String value = line.substring(eq + 1);
-        settings.set(line.substring(0, eq).strip(), escaped ? unescape(value.strip()) : value);
+        settings.set(line.substring(0, eq).strip(), escaped ? unescape(value.strip()) : value, where);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(file + ":" + (i + 1) + ": " + e.getMessage());
+        throw new ConfigException(where + ": " + e.getMessage());
       }
     }
   }
 
   /**
    * The lines of a UTF-8 text file, or none if it does not exist; anything else that is not a readable regular
-   * text file of at most {@link #MAX_BYTES} fails naming the file (and the line, for bytes that are not UTF-8).
+   * text file of at most {@link #MAX_BYTES} fails naming the file (and the line, for bytes that are not UTF-8). A
+   * byte-order mark at the very start (some Windows editors write one) is skipped: it is invisible, and it would
+   * otherwise become part of the first key.
    */
   private static List<String> readLines(Path file) throws IOException {
     BasicFileAttributes a;
@@ -102,8 +108,8 @@ public final class ConfigFiles {
       bytes = in.readNBytes((int) MAX_BYTES + 1);
     }
     List<String> lines = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= bytes.length; i++) {
+    int start = startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
+    for (int i = start; i <= bytes.length; i++) {
       if (i == bytes.length || bytes[i] == '\n') {
         if (i > start || i < bytes.length) {
           lines.add(decode(file, lines.size() + 1, Arrays.copyOfRange(bytes, start, i)));
@@ -112,6 +118,10 @@ public final class ConfigFiles {
       }
     }
     return lines;
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static String decode(Path file, int line, byte[] bytes) throws ConfigException {

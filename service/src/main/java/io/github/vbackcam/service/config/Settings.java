@@ -9,9 +9,11 @@ import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.MaskSettings;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -36,6 +38,8 @@ public final class Settings {
       "color", "color", Effects.HOLOGRAM, "hologram");
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  /** Where each value read from a file came from, as "FILE:LINE"; a value set otherwise has none. */
+  private final Map<String, String> origins = new HashMap<>();
 
   public Settings() {
     values.put("camera", "auto");
@@ -61,6 +65,15 @@ public final class Settings {
 
   /** Sets a key after checking it; the message of the exception names what is wrong (without file or line). */
   public void set(String key, String value) {
+    set(key, value, null);
+  }
+
+  /**
+   * As {@link #set(String, String)}, remembering where the value was read ({@code origin}, "FILE:LINE", or null),
+   * so that a value that passes here but fails later (a model that does not load, a background file that cannot
+   * be read) can be traced to its line.
+   */
+  public void set(String key, String value, String origin) {
     if (!values.containsKey(key)) {
       throw new IllegalArgumentException("unknown key '" + key + "' (known keys: " + String.join(", ", KEYS) + ")");
     }
@@ -99,6 +112,16 @@ public final class Settings {
       default -> throw new IllegalStateException(key);
     }
     values.put(key, v);
+    if (origin == null) {
+      origins.remove(key);
+    } else {
+      origins.put(key, origin);
+    }
+  }
+
+  /** Where the value of {@code key} was read, "FILE:LINE", or empty when it was not read from a file. */
+  public Optional<String> origin(String key) {
+    return Optional.ofNullable(origins.get(key));
   }
 
   public String get(String key) {
@@ -122,7 +145,10 @@ public final class Settings {
     return VideoSize.parse(get(key));
   }
 
-  /** The effect the settings describe; an image or video mode with no file set uses {@code defaultImage}. */
+  /**
+   * The effect the settings describe; an image or video mode with no file set shows {@code defaultImage} (as an
+   * image).
+   */
   public Effect effect(Path defaultImage) {
     String kind = get("mode");
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -131,6 +157,9 @@ public final class Settings {
     }
     if (parameters.containsKey("path")) {
       String file = parameters.get("path");
+      if (file.isEmpty()) {
+        kind = "image"; // no file chosen yet: the bundled picture, which is an image even in mode video
+      }
       parameters.put("path", file.isEmpty() ? defaultImage.toString() : expandHome(file));
     }
     if (!kind.equals("none")) {
@@ -142,7 +171,11 @@ public final class Settings {
   /** Records an effect chosen at run time in the keys that describe it. */
   public void remember(Effect effect) {
     values.put("mode", effect.kind());
-    effect.parameters().forEach((p, v) -> values.put(EFFECT_KEYS.get(p), v));
+    origins.remove("mode");
+    effect.parameters().forEach((p, v) -> {
+      values.put(EFFECT_KEYS.get(p), v);
+      origins.remove(EFFECT_KEYS.get(p));
+    });
   }
 
   /** The mask settings for video from the threshold, feather and smoothing keys. */

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.ctl;
 
+import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.service.cli.Choices;
 import io.github.vbackcam.service.dbus.Control1;
 import java.nio.file.Path;
@@ -65,6 +66,14 @@ public final class CtlCommand implements Runnable {
     }
   }
 
+  /**
+   * A path as the user typed it, made absolute against this command's working directory ({@code ~} expanded): the
+   * service refuses relative paths, since it would resolve them against its own directory, not the user's.
+   */
+  static String absolute(String path) {
+    return Path.of(FileTypes.expandHome(path)).toAbsolutePath().toString();
+  }
+
   /** dbus-java logs its transport choice at info level; a command-line client prints only its answer. */
   private static void quietTransportLog() {
     if (org.slf4j.LoggerFactory.getLogger("org.freedesktop") instanceof ch.qos.logback.classic.Logger l) {
@@ -96,7 +105,7 @@ public final class CtlCommand implements Runnable {
         }
         String key = p.substring(0, eq);
         String value = p.substring(eq + 1);
-        options.put(key, new Variant<>(key.equals("path") ? Path.of(value).toAbsolutePath().toString() : value));
+        options.put(key, new Variant<>(key.equals("path") ? absolute(value) : value));
       }
       return CtlCommand.call(spec, (c, p) -> c.SetEffect(kind, options));
     }
@@ -108,11 +117,11 @@ public final class CtlCommand implements Runnable {
     CommandSpec spec;
 
     @Parameters(paramLabel = "FILE")
-    Path file;
+    String file;
 
     @Override
     public Integer call() {
-      String path = file.toAbsolutePath().toString();
+      String path = absolute(file);
       return CtlCommand.call(spec, (c, p) -> c.SetBackground(path));
     }
   }
@@ -175,7 +184,7 @@ public final class CtlCommand implements Runnable {
 
     @Override
     public Integer call() {
-      String name = model.contains("/") ? Path.of(model).toAbsolutePath().toString() : model;
+      String name = model.contains("/") || model.endsWith(".json") ? absolute(model) : model;
       return CtlCommand.call(spec, (c, p) -> c.SetModel(name));
     }
   }

@@ -101,11 +101,12 @@ public final class Daemon implements AutoCloseable {
         effect.open().close();
       }
     } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("background {}: {}; using the first bundled one", settings.get("mode"), Errors.withoutContent(e));
+      LOG.warn("{}background {}: {}; using the first bundled one", ServiceControls.where(settings, "background",
+          "mode"), settings.get("mode"), Errors.withoutContent(e));
       effect = new Effect.Image(Defaults.defaultBackground(), false);
       settings.remember(effect);
     }
-    String model = settings.get("model");
+    String model = ServiceControls.modelSpec(settings.get("model"));
     try {
       ServiceControls.checkModelFiles(model);
       engine.prepare(effect, model);
@@ -113,7 +114,8 @@ public final class Daemon implements AutoCloseable {
       if (model.equals(ModelCatalog.DEFAULT)) {
         throw e;
       }
-      LOG.warn("model {}: {}; using {}", Errors.cut(model), Errors.withoutContent(e), ModelCatalog.DEFAULT);
+      LOG.warn("{}model {}: {}; using {}", ServiceControls.where(settings, "model"), Errors.cut(model),
+          Errors.withoutContent(e), ModelCatalog.DEFAULT);
       settings.set("model", ModelCatalog.DEFAULT);
       engine.prepare(effect, ModelCatalog.DEFAULT);
     }

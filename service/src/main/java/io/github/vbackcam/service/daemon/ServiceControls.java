@@ -14,6 +14,7 @@ import io.github.vbackcam.service.config.Settings;
 import io.github.vbackcam.service.dbus.Controls;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ final class ServiceControls implements Controls, AutoCloseable {
   /** How long a D-Bus call waits for its model to load (a first load converts and caches it). */
   static final Duration MODEL_DEADLINE = Duration.ofSeconds(60);
 
+  private static final String NOT_RELOADED = "configuration not reloaded: ";
+
   ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, ConfiguredCamera camera,
                   String device, String inference) {
     this.settings = settings;
@@ -57,10 +60,13 @@ final class ServiceControls implements Controls, AutoCloseable {
 
   @Override
   public void setEffect(String kind, Map<String, String> options) {
-    Map<String, String> parameters = new LinkedHashMap<>(options);
-    parameters.computeIfPresent("path", (k, v) -> absolute(v).toString());
     String what = "effect " + Errors.cut(kind);
-    apply(checked(() -> Effects.parse(kind, parameters), what), what);
+    apply(checked(() -> {
+      Map<String, String> parameters = new LinkedHashMap<>(options);
+      // A blank path is left to Effects, whose message says the kind needs one.
+      parameters.computeIfPresent("path", (k, v) -> v.isBlank() ? v : absolute(v).toString());
+      return Effects.parse(kind, parameters);
+    }, what), what);
   }
 
   @Override
@@ -118,30 +124,57 @@ final class ServiceControls implements Controls, AutoCloseable {
     }
   }
 
-  private static Path absolute(String path) {
-    return Path.of(Settings.expandHome(path)).toAbsolutePath();
+  /**
+   * A path from a D-Bus caller, {@code ~} expanded as everywhere else; a relative one is refused: the service would
+   * resolve it against its own working directory (under systemd, not the caller's), so it could only name the
+   * wrong file. vbackcamctl makes its arguments absolute before calling.
+   */
+  static Path absolute(String path) {
+    Path p = Path.of(Settings.expandHome(path));
+    if (!p.isAbsolute()) {
+      throw new IllegalArgumentException("not an absolute path: " + Errors.cut(path));
+    }
+    return p;
+  }
+
+  /**
+   * Whether {@code model} names a file or folder rather than a model of the catalog: it holds a {@code /} or ends
+   * in {@code .json}.
+   */
+  static boolean isModelPath(String model) {
+    return model.contains("/") || model.endsWith(".json");
+  }
+
+  /** A model as the configuration names it, with {@code ~} expanded in a path (a name of the catalog unchanged). */
+  static String modelSpec(String model) {
+    return isModelPath(model) ? Settings.expandHome(model) : model;
   }
 
   /**
    * Checks the files an effect reads before any of them is opened: regular files only, images within the pixel
-   * limit by their header (see {@link FileChecks}).
+   * limit by their header, a picture never played as a video (see {@link FileChecks}).
    */
   static void checkFiles(Effect effect) throws IOException {
     if (effect instanceof Effect.Image image) {
       FileChecks.image(image.path(), MAX_IMAGE_BYTES);
     } else if (effect instanceof Effect.Video video) {
-      FileChecks.regularFile(video.path(), Long.MAX_VALUE);
+      FileChecks.video(video.path());
     }
   }
 
   /**
-   * A model given by path is checked before it is parsed; the names of the catalog, and paths to nothing, are left
-   * to the catalog, whose message lists the models there are.
+   * A model given by path is checked before it is parsed, and a path to nothing is named as such; the names of the
+   * catalog, and other words, are left to the catalog, whose message lists the models there are.
    */
   static void checkModelFiles(String model) throws IOException {
-    Path path = absolute(model);
-    if (!ModelCatalog.NAMES.contains(model) && (Files.exists(path) || Files.isSymbolicLink(path))) {
+    if (ModelCatalog.NAMES.contains(model)) {
+      return;
+    }
+    Path path = Path.of(modelSpec(model));
+    if (Files.exists(path) || Files.isSymbolicLink(path)) {
       FileChecks.model(path);
+    } else if (isModelPath(model)) {
+      throw new NoSuchFileException(model, null, "no such file");
     }
   }
 
@@ -183,20 +216,31 @@ final class ServiceControls implements Controls, AutoCloseable {
     });
   }
 
+  /**
+   * A path must be absolute ({@code ~} expanded) and is checked on the caller's thread, so a missing or bad file is
+   * refused at once and never supersedes a good request waiting on the loader (it is checked again when it runs).
+   */
   @Override
   public void setModel(String model) {
     if (model == null || model.isBlank()) {
       throw new IllegalArgumentException("model name is empty");
     }
     String what = "model '" + Errors.cut(model) + "'";
+    String spec;
+    try {
+      spec = isModelPath(model) ? absolute(model).toString() : model;
+      checkModelFiles(spec);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
+    }
     loader.run("model", what, MODEL_DEADLINE, () -> {
-      if (model.equals(engine.status().model())) {
+      if (spec.equals(engine.status().model())) {
         LOG.info("{} is already in use", what); // a reload would cost a load's time and native memory for nothing
         return;
       }
-      loadModel(model, what);
+      loadModel(spec, what);
       synchronized (settings) {
-        settings.set("model", model);
+        settings.set("model", spec);
       }
       store.save(settings);
     });
@@ -205,7 +249,7 @@ final class ServiceControls implements Controls, AutoCloseable {
   private void loadModel(String model, String what) {
     try {
       checkModelFiles(model);
-      engine.setModel(model);
+      engine.setModel(modelSpec(model));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
@@ -232,7 +276,9 @@ final class ServiceControls implements Controls, AutoCloseable {
 
   /**
    * Applies the configuration files, all or nothing: every value is checked and the background's files are checked
-   * before anything changes; if the effect still fails after the model was switched, the old model comes back.
+   * before anything changes; if the effect still fails after the model was switched, the old model comes back. A
+   * value that parses but cannot be used (a model that does not load, a background that cannot be read) is named
+   * with the file and line that set it.
    */
   @Override
   public void reload() {
@@ -241,19 +287,24 @@ final class ServiceControls implements Controls, AutoCloseable {
       Effect effect;
       try {
         fresh = store.load(false); // the files the user edited win over the remembered choices
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(NOT_RELOADED + Errors.withoutContent(e));
+      }
+      try {
         effect = fresh.effect(Defaults.defaultBackground());
         checkFiles(effect);
       } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+        throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "background", "mode")
+            + Errors.withoutContent(e));
       }
-      String model = fresh.get("model");
+      String model = modelSpec(fresh.get("model"));
       String previous = engine.status().model();
       boolean newModel = !model.equals(previous);
       if (newModel) {
         try {
           loadModel(model, "model '" + Errors.cut(model) + "'");
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("configuration not reloaded: " + e.getMessage());
+          throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "model") + e.getMessage());
         }
       }
       try {
@@ -262,7 +313,8 @@ final class ServiceControls implements Controls, AutoCloseable {
         if (newModel && previous != null) {
           loadModel(previous, "the previous model '" + previous + "'");
         }
-        throw new IllegalArgumentException("configuration not reloaded: " + Errors.withoutContent(e));
+        throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "background", "mode")
+            + Errors.withoutContent(e));
       }
       synchronized (settings) {
         settings.set("model", model);
@@ -273,6 +325,17 @@ final class ServiceControls implements Controls, AutoCloseable {
       engine.restartCamera();
       LOG.info("configuration reloaded");
     });
+  }
+
+  /** "FILE:LINE: " of the first of {@code keys} that a file set, or nothing: for a message about its value. */
+  static String where(Settings settings, String... keys) {
+    for (String key : keys) {
+      var origin = settings.origin(key);
+      if (origin.isPresent()) {
+        return origin.get() + ": ";
+      }
+    }
+    return "";
   }
 
   private static Settings copyOf(Settings s) {

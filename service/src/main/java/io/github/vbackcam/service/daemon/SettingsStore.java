@@ -43,7 +43,7 @@ final class SettingsStore {
     }
     for (Map.Entry<String, String> e : options.overrides().entrySet()) {
       try {
-        s.set(e.getKey(), e.getValue());
+        s.set(e.getKey(), e.getValue(), "--" + e.getKey());
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException("--" + e.getKey() + ": " + ex.getMessage());
       }

@@ -117,6 +117,36 @@ class ConfigFilesTest {
   }
 
   @Test
+  void aByteOrderMarkAtTheStartIsSkippedAndNowhereElse() throws IOException {
+    Path f = dir.resolve("bom.conf");
+    Files.write(f, "\ufeffmode = color\ncolor = #112233\n".getBytes(StandardCharsets.UTF_8));
+    Settings s = new Settings();
+    ConfigFiles.apply(f, s);
+    assertEquals("color", s.get("mode"));
+    assertEquals("#112233", s.get("color"));
+    Files.write(f, "\ufeff# a comment first\n\ufeffmode = color\n".getBytes(StandardCharsets.UTF_8));
+    IOException e = assertThrows(IOException.class, () -> ConfigFiles.apply(f, new Settings()));
+    assertTrue(e.getMessage().startsWith(f + ":2: unknown key '\ufeffmode'"), e.getMessage());
+    Path state = dir.resolve("state");
+    Files.write(state, "\ufeffmode = blur\nblur = 7\n".getBytes(StandardCharsets.UTF_8));
+    Settings remembered = new Settings();
+    ConfigFiles.applyState(state, remembered);
+    assertEquals(new Effect.Blur(7, false), remembered.effect(Path.of("/default.png")));
+  }
+
+  @Test
+  void eachValueReadFromAFileKnowsItsFileAndLine() throws IOException {
+    Settings s = read("# models\n\nmodel = bogus\nblur = 7\n");
+    assertEquals(dir.resolve("vbackcam.conf") + ":3", s.origin("model").orElseThrow());
+    assertEquals(dir.resolve("vbackcam.conf") + ":4", s.origin("blur").orElseThrow());
+    assertTrue(s.origin("mode").isEmpty(), "a default has no file");
+    s.set("model", "selfie");
+    assertTrue(s.origin("model").isEmpty(), "a value set at run time still names the file");
+    s.remember(new Effect.Blur(9, false));
+    assertTrue(s.origin("blur").isEmpty(), "a remembered effect still names the file");
+  }
+
+  @Test
   void aDirectoryAFifoOrAHugeFileInPlaceOfTheConfigurationIsNamed() throws Exception {
     Path directory = Files.createDirectory(dir.resolve("as-dir.conf"));
     IOException e = assertThrows(IOException.class, () -> ConfigFiles.apply(directory, new Settings()));

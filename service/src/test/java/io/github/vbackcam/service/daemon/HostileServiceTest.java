@@ -32,6 +32,8 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.UInt32;
+import org.freedesktop.dbus.types.UInt64;
 import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +195,81 @@ class HostileServiceTest {
 
   @Test
   @Order(2)
+  void everyRefusalNamesItsProblem() throws Exception {
+    Path picture = live.dir.resolve("picture.ppm");
+    ServiceHarness.writePpm(picture, 255, 0, 0);
+    Path video = ServiceHarness.sharedFile("data/videos/tears_of_steel_excerpt_640x360_24fps.mp4");
+    String background = live.property("Background");
+    Map<String, Runnable> calls = new LinkedHashMap<>();
+    Map<String, String> expected = new LinkedHashMap<>();
+    calls.put("SetBlur u 4294967295", () -> control.SetBlur(new UInt32(4294967295L)));
+    expected.put("SetBlur u 4294967295", "blur radius '4294967295': out of range 1-200");
+    calls.put("SetEffect blur radius x 4294967316", () -> control.SetEffect("blur",
+        Map.of("radius", new Variant<>(4294967316L))));
+    expected.put("SetEffect blur radius x 4294967316", "blur radius '4294967316': out of range 1-200");
+    calls.put("SetEffect blur radius t 18446744073709551615", () -> control.SetEffect("blur",
+        Map.of("radius", new Variant<>(new UInt64("18446744073709551615")))));
+    expected.put("SetEffect blur radius t 18446744073709551615",
+        "blur radius '18446744073709551615': out of range 1-200");
+    calls.put("SetModel of a missing model.json", () -> control.SetModel("/nonexistent/model.json"));
+    expected.put("SetModel of a missing model.json", "/nonexistent/model.json: no such file");
+    calls.put("SetModel of a missing folder", () -> control.SetModel("/nonexistent/bodypix/"));
+    expected.put("SetModel of a missing folder", "/nonexistent/bodypix: no such file");
+    calls.put("SetBackground relative", () -> control.SetBackground("beach.jpg"));
+    expected.put("SetBackground relative", "not an absolute path: beach.jpg");
+    calls.put("SetEffect image relative", () -> control.SetEffect("image",
+        Map.of("path", new Variant<>("pictures/beach.jpg"))));
+    expected.put("SetEffect image relative", "not an absolute path: pictures/beach.jpg");
+    calls.put("SetEffect video relative", () -> control.SetEffect("video", Map.of("path", new Variant<>("clip.mp4"))));
+    expected.put("SetEffect video relative", "not an absolute path: clip.mp4");
+    calls.put("SetModel relative", () -> control.SetModel("bodypix/model.json"));
+    expected.put("SetModel relative", "not an absolute path: bodypix/model.json");
+    calls.put("SetModel relative .json", () -> control.SetModel("model.json"));
+    expected.put("SetModel relative .json", "not an absolute path: model.json");
+    calls.put("SetEffect video of a picture", () -> control.SetEffect("video",
+        Map.of("path", new Variant<>(picture.toString()))));
+    expected.put("SetEffect video of a picture", picture + ": a picture, not a video");
+    calls.put("SetEffect image of a video", () -> control.SetEffect("image",
+        Map.of("path", new Variant<>(video.toString()))));
+    expected.put("SetEffect image of a video", video + ": a video, not a picture");
+    List<String> problems = new ArrayList<>();
+    for (var call : calls.entrySet()) {
+      Future<?> answer = CALLERS.submit(call.getValue());
+      try {
+        answer.get(DEADLINE_MS, TimeUnit.MILLISECONDS);
+        problems.add(call.getKey() + ": accepted");
+      } catch (ExecutionException e) {
+        String message = String.valueOf(e.getCause().getMessage());
+        if (!(e.getCause() instanceof DBusExecutionException)) {
+          problems.add(call.getKey() + ": not a D-Bus error: " + e.getCause());
+        } else if (!message.contains(expected.get(call.getKey()))) {
+          problems.add(call.getKey() + ": '" + message + "' does not say '" + expected.get(call.getKey()) + "'");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+    // The error's name, which dbus-java's client does not show.
+    for (String[] args : new String[][] {{"SetBlur", "uint32:4294967295"},
+        {"SetModel", "string:/nonexistent/model.json"}, {"SetModel", "string:model.json"},
+        {"SetBackground", "string:beach.jpg"}}) {
+      ServiceHarness.Result r = live.run("dbus-send", "--bus=" + live.address, "--print-reply",
+          "--dest=" + ServiceHarness.DEST, ServiceHarness.PATH, ServiceHarness.IFACE + "." + args[0], args[1]);
+      assertTrue(r.status() != 0 && r.err().contains("org.freedesktop.DBus.Error.InvalidArgs"),
+          String.join(" ", args) + ": " + r.err());
+    }
+    // The numbers as QA sent them, through busctl.
+    for (String[] args : new String[][] {{"SetBlur", "u", "4294967295"},
+        {"SetEffect", "sa{sv}", "blur", "1", "radius", "x", "4294967316"},
+        {"SetEffect", "sa{sv}", "blur", "1", "radius", "t", "18446744073709551615"}}) {
+      ServiceHarness.Result r = live.busctl(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+      assertTrue(r.status() != 0 && r.err().contains("out of range 1-200"), String.join(" ", args) + ": " + r.err());
+    }
+    assertEquals(background, live.property("Background"));
+    assertEquals("s \"selfie\"", live.property("Model"));
+  }
+
+  @Test
+  @Order(3)
   void fourCallsOnAFifoPinNothing() throws Exception {
     List<CompletableFuture<Void>> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -212,7 +289,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aSlowBackgroundThenAColourTheColourWins() throws Exception {
     Path big = live.dir.resolve("big.png");
     try (var image = new org.bytedeco.opencv.opencv_core.Mat(6000, 6000,
@@ -233,7 +310,46 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
+  void aBurstOfSlowBackgroundsHoldsUpNeitherPropertyReadsNorTheLastRequest() throws Exception {
+    Path big = live.dir.resolve("big.jpg");
+    try (var image = new org.bytedeco.opencv.opencv_core.Mat(8000, 8000,
+        org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(0, 255, 255, 0))) {
+      assertTrue(org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(big.toString(), image));
+    }
+    List<CompletableFuture<Void>> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(CompletableFuture.runAsync(() -> control.SetBackground(big.toString()), CALLERS));
+    }
+    // Each waiting call used to hold one of dbus-java's four method-call threads until the loader reached it, and
+    // property reads queued behind them (1-4 s); a request overtaken while it waits is now answered at once.
+    long slowest = 0;
+    while (calls.stream().anyMatch(c -> !c.isDone())) {
+      long start = System.nanoTime();
+      assertEquals("s \"running\"", live.property("State"));
+      slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+      Thread.sleep(50);
+    }
+    int superseded = 0;
+    for (CompletableFuture<Void> c : calls) {
+      try {
+        c.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        assertTrue(String.valueOf(e.getCause().getMessage()).contains("was superseded by a later request"),
+            e.toString());
+        superseded++;
+      }
+    }
+    System.out.println("50 slow backgrounds at once: " + superseded + " superseded, slowest property read "
+        + slowest + " ms");
+    assertTrue(slowest < 1000, "a property read took " + slowest + " ms during the burst");
+    assertEquals("s \"image " + big + "\"", live.property("Background"));
+    live.awaitCorners(255, 255, 0, "after the burst of " + big);
+    control.SetColor("#0000ff"); // as the next test expects
+  }
+
+  @Test
+  @Order(6)
   void reloadAppliesAllOfAFileOrNothing() throws Exception {
     Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
     Files.createDirectories(conf.getParent());
@@ -248,17 +364,98 @@ class HostileServiceTest {
         control.Reload();
         fail("Reload with background " + background + " was accepted");
       } catch (DBusExecutionException e) {
-        assertTrue(e.getMessage().startsWith("configuration not reloaded"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("configuration not reloaded: " + conf + ":3: "), e.getMessage());
       }
       assertEquals("s \"selfie\"", live.property("Model"), "the model changed although " + background
           + " was refused");
       assertEquals("s \"color #0000ff\"", live.property("Background"));
     }
+    for (String model : List.of("bogus", "/nonexistent/model.json")) {
+      Files.writeString(conf, "# a model that does not load\nmode = color\ncolor = #ff00ff\nmodel = " + model + "\n");
+      try {
+        control.Reload();
+        fail("Reload with model " + model + " was accepted");
+      } catch (DBusExecutionException e) {
+        assertTrue(e.getMessage().startsWith("configuration not reloaded: " + conf + ":4: cannot load model '" + model
+            + "': "), e.getMessage());
+        assertTrue(!model.startsWith("/") || e.getMessage().endsWith(model + ": no such file"), e.getMessage());
+      }
+      assertEquals("s \"color #0000ff\"", live.property("Background"), "a part of the file was applied");
+    }
+    // Saved by an editor that writes a byte-order mark.
+    Files.write(conf, "\ufeffmode = color\ncolor = #ff00ff\n".getBytes(StandardCharsets.UTF_8));
+    control.Reload();
+    assertEquals("s \"color #ff00ff\"", live.property("Background"));
     Files.delete(conf);
   }
 
   @Test
-  @Order(5)
+  @Order(7)
+  void anAnimatedGifBackgroundPlaysWhetherCalledOrConfigured() throws Exception {
+    Path gif = redThenBlueGif(live.dir.resolve("anim.gif"));
+    control.SetBackground(gif.toString());
+    assertEquals("s \"image " + gif + "\"", live.property("Background"));
+    awaitRedAndBlue("after SetBackground " + gif);
+    Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.writeString(conf, "mode = image\nbackground = " + gif + "\n");
+    live.stopService();
+    client.disconnect();
+    Files.delete(live.dir.resolve("state/vbackcam/state")); // the remembered choices would win over the file
+    long logBefore = Files.size(live.log);
+    live.startService();
+    connect();
+    try {
+      assertEquals("s \"image " + gif + "\"", live.property("Background"));
+      String log = Files.readString(live.log).substring((int) logBefore);
+      assertFalse(log.contains("using the first bundled one"), log);
+      awaitRedAndBlue("after a start with " + gif + " configured");
+    } finally {
+      Files.delete(conf);
+    }
+  }
+
+  /** Waits up to 10 s for the output's corner to have shown red and blue, as the animation goes round. */
+  private static void awaitRedAndBlue(String when) throws Exception {
+    boolean red = false;
+    boolean blue = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(red && blue) && System.nanoTime() < deadline) {
+      if (live.frames() == 0) { // just started: FFmpeg has not written the header yet
+        Thread.sleep(50);
+        continue;
+      }
+      int[] rgb = live.corner(live.lastFrame(), 4, 4);
+      red |= rgb[0] > 180 && rgb[1] < 80 && rgb[2] < 80;
+      blue |= rgb[2] > 180 && rgb[0] < 80 && rgb[1] < 80;
+      Thread.sleep(50);
+    }
+    assertTrue(red && blue, when + ": the corner showed " + (red ? "red" : blue ? "blue" : "neither") + " only");
+  }
+
+  /** An animated GIF, looped forever: red for half a second, then blue for half a second. */
+  private static Path redThenBlueGif(Path file) throws Exception {
+    try (var recorder = new org.bytedeco.javacv.FFmpegFrameRecorder(file.toFile(), 64, 36, 0);
+         var converter = new org.bytedeco.javacv.OpenCVFrameConverter.ToMat()) {
+      recorder.setFormat("gif");
+      recorder.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_GIF);
+      recorder.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8);
+      recorder.setFrameRate(2);
+      recorder.setOption("loop", "0");
+      recorder.setOption("final_delay", "50");
+      recorder.start();
+      for (double[] bgr : new double[][] {{0, 0, 255}, {255, 0, 0}}) {
+        try (var m = new org.bytedeco.opencv.opencv_core.Mat(36, 64, org.bytedeco.opencv.global.opencv_core.CV_8UC3,
+            new org.bytedeco.opencv.opencv_core.Scalar(bgr[0], bgr[1], bgr[2], 0))) {
+          recorder.record(converter.convert(m), org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24);
+        }
+      }
+      recorder.stop();
+    }
+    return file;
+  }
+
+  @Test
+  @Order(8)
   void anInjectedPathAndModeNoneAreRememberedAndStartAgain() throws Exception {
     Path injected = live.dir.resolve("a\nmodel = evil\nsize = 64x64\n#.ppm");
     ServiceHarness.writePpm(injected, 255, 0, 0);
@@ -275,7 +472,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   void aBrokenStateFileOrAFifoRememberedAsModelAndBackgroundStillStarts() throws Exception {
     Path state = live.dir.resolve("state/vbackcam/state");
     live.stopService();
@@ -299,7 +496,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void aSecondInstanceWithTheSameOutputRefusesAtOnceAndTouchesNothing() throws Exception {
     long size = Files.size(live.output);
     Result sameBus = secondInstance(live.runCommand());
@@ -334,7 +531,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(8)
+  @Order(11)
   void sigtermUnderLoadStopsWithinTwoSecondsCleanlyWithWholeFrames() throws Exception {
     long logBefore = Files.size(live.log);
     java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);

@@ -178,6 +178,30 @@ class LiveServiceTest {
 
   @Test
   @Order(8)
+  void vbackcamctlSendsRelativePathsAsAbsoluteOnesFromItsOwnDirectory() throws Exception {
+    Path pictures = Files.createDirectories(live.dir.resolve("pictures"));
+    writePpm(pictures.resolve("yellow.ppm"), 255, 255, 0);
+    writePpm(pictures.resolve("cyan.ppm"), 0, 255, 255);
+    Result background = live.run(live.java("ctl", "background", "yellow.ppm").directory(pictures.toFile()));
+    assertEquals(0, background.status(), background.err());
+    assertEquals("s \"image " + pictures.resolve("yellow.ppm") + "\"", live.property("Background"));
+    live.awaitCorners(255, 255, 0, "after vbackcamctl background yellow.ppm");
+    ProcessBuilder effect = live.java("ctl", "effect", "image", "path=~/cyan.ppm").directory(live.dir.toFile());
+    effect.environment().put("HOME", pictures.toString()); // no shell expands the ~ after path=
+    Result tilde = live.run(effect);
+    assertEquals(0, tilde.status(), tilde.err());
+    assertEquals("s \"image " + pictures.resolve("cyan.ppm") + "\"", live.property("Background"));
+    Result model = live.run(live.java("ctl", "model", "model.json").directory(pictures.toFile()));
+    assertEquals(1, model.status(), model.err());
+    assertTrue(model.err().contains(pictures.resolve("model.json") + ": no such file"), model.err());
+    Result relative = live.run("busctl", "--address=" + live.address, "call", DEST, PATH, IFACE, "SetBackground", "s",
+        "yellow.ppm");
+    assertTrue(relative.status() != 0 && relative.err().contains("not an absolute path: yellow.ppm"), relative.err());
+    assertEquals("s \"image " + pictures.resolve("cyan.ppm") + "\"", live.property("Background"));
+  }
+
+  @Test
+  @Order(9)
   void modeNonePassesTheCameraThroughAndPauseShowsThePlaceholder() throws Exception {
     live.call("SetMode", "s", "none");
     int[] rgb = live.corner(live.lastFrame(), 4, 4);
@@ -193,7 +217,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aHoldEndsWhenTheClientVanishes() throws Exception {
     Path out = live.dir.resolve("hold.txt");
     Process holder = live.java("ctl", "pause", "--hold").redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -220,7 +244,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void reloadAppliesTheConfigurationAndRejectsABadFileWithItsLine() throws Exception {
     Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
     Files.createDirectories(conf.getParent());
@@ -236,7 +260,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void setEffectTakesAKindWithOptionsAndSoDoesVbackcamctlEffect() throws Exception {
     assertEquals("u 1", live.property("version"));
     live.call("SetEffect", "sa{sv}", "color", "2", "color", "s", "#00ffff", "hologram", "b", "false");
@@ -263,7 +287,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void choicesAreRemembered() throws Exception {
     live.call("SetColor", "s", "#123456");
     String state = Files.readString(live.dir.resolve("state/vbackcam/state"));
@@ -271,7 +295,7 @@ class LiveServiceTest {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void sigtermStopsTheServiceWithinASecond() throws Exception {
     long start = System.nanoTime();
     live.service().destroy(); // SIGTERM

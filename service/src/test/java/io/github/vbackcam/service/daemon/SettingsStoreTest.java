@@ -61,4 +61,33 @@ class SettingsStoreTest {
     assertEquals("33", s.get("blur"));
     assertFalse(Files.exists(state), "the directory in place of the state file was moved aside");
   }
+
+  @Test
+  void aStateFileWithAByteOrderMarkIsReadNotSetAside() throws IOException {
+    Path state = dir.resolve("state");
+    Files.write(state, "\ufeffmode = color\ncolor = #ff0000\nmodel = selfie\n".getBytes(StandardCharsets.UTF_8));
+    Settings s = store(state).load(true);
+    assertEquals("color", s.get("mode"));
+    assertEquals("#ff0000", s.get("color"));
+    assertTrue(Files.exists(state));
+    assertFalse(Files.exists(dir.resolve("state.bad")));
+  }
+
+  @Test
+  void aModeVideoWithoutAFileShowsTheDefaultPictureAsAnImage() throws IOException {
+    Path state = dir.resolve("state");
+    Files.writeString(state, "mode = video\nbackground = \n");
+    Settings s = store(state).load(true);
+    assertEquals(new Effect.Image(dir.resolve("default.png"), false), s.effect(dir.resolve("default.png")));
+  }
+
+  @Test
+  void commandLineOverridesNameTheirOption() throws IOException {
+    Path conf = dir.resolve("vbackcam.conf");
+    Files.writeString(conf, "model = meet\n");
+    Settings s = new SettingsStore(new Daemon.Options(List.of(conf), dir.resolve("state"), Map.of("blur", "9"), null))
+        .load(true);
+    assertEquals(conf + ":1", s.origin("model").orElseThrow());
+    assertEquals("--blur", s.origin("blur").orElseThrow());
+  }
 }
