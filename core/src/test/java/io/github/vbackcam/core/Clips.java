@@ -123,4 +123,22 @@ public final class Clips {
     }
     return max == r ? 'R' : max == g ? 'G' : 'B';
   }
+
+  /**
+   * A GIF of {@code frames} frames of one pixel each, on a {@code width} x {@code height} screen: 23 bytes a frame
+   * (a graphic control extension, an image descriptor and a 3-code LZW stream).
+   */
+  public static byte[] gifOfPixels(int width, int height, int frames) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.writeBytes(new byte[] {(byte) width, (byte) (width >> 8), (byte) height, (byte) (height >> 8),
+        (byte) 0x80, 0, 0, 0, 0, 0, (byte) 255, (byte) 255, (byte) 255}); // a 2-colour global table
+    for (int i = 0; i < frames; i++) {
+      out.writeBytes(new byte[] {0x21, (byte) 0xf9, 4, 0, 10, 0, 0, 0}); // delay 100 ms
+      out.writeBytes(new byte[] {0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0}); // at 0,0, 1x1, no local table
+      out.writeBytes(new byte[] {2, 2, 0x44, 0x01, 0}); // min code size 2: clear, 0, end
+    }
+    out.write(0x3b);
+    return out.toByteArray();
+  }
 }

@@ -3,8 +3,11 @@ package io.github.vbackcam.core.composite;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imreadanimation;
 
 import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.internal.AnimationHeader;
+import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.internal.Images;
+import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,17 +52,20 @@ public final class AnimatedBackground implements Background {
 
   /** As {@link #AnimatedBackground(Path)}, with at most {@code maxPixels} pixels for all frames together. */
   AnimatedBackground(Path path, long maxPixels) throws IOException {
-    FileTypes.checkReadable(path);
     this.path = path;
     List<Picture> decoded = new ArrayList<>();
-    int maxFrames = maxFrames(path, maxPixels);
-    try (Animation animation = new Animation()) {
-      if (!imreadanimation(path.toString(), animation, 0, maxFrames + 1) || animation.frames().size() == 0) {
+    // One open file throughout: what is checked is what is decoded (see OpenedFile).
+    try (OpenedFile file = OpenedFile.open(path, Long.MAX_VALUE); Animation animation = new Animation()) {
+      long[] canvas = FileChecks.image(file);
+      int maxFrames = (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, maxPixels / (canvas[0] * canvas[1])));
+      if (AnimationHeader.frames(file.path()) > maxFrames) {
+        throw tooLarge(path, canvas, maxFrames, maxPixels);
+      }
+      if (!imreadanimation(file.path().toString(), animation, 0, maxFrames + 1) || animation.frames().size() == 0) {
         throw unreadable(path);
       }
-      if (animation.frames().size() > maxFrames) {
-        throw new IOException("animated image " + path + " has more than " + maxFrames + " frames of its size: over"
-            + " the limit of " + maxPixels + " pixels for all frames together");
+      if (animation.frames().size() > maxFrames) { // the decoder's own count is the last word
+        throw tooLarge(path, canvas, maxFrames, maxPixels);
       }
       MatVector pictures = animation.frames();
       int n = (int) pictures.size();
@@ -71,7 +77,7 @@ public final class AnimatedBackground implements Background {
         end += 1000L * (delay <= SHORT_DELAY_MS ? SHORT_DELAY_SHOWN_MS : delay);
         ends[i] = end;
       }
-      plays = plays(path, animation.loop_count());
+      plays = plays(path, file.path(), animation.loop_count());
     } catch (IOException | RuntimeException e) {
       decoded.forEach(Picture::close);
       throw e;
@@ -79,15 +85,10 @@ public final class AnimatedBackground implements Background {
     this.frames = decoded;
   }
 
-  /** How many frames of the animation's size fit in {@code maxPixels}, from its first frame. */
-  private static int maxFrames(Path path, long maxPixels) throws IOException {
-    try (Animation first = new Animation()) {
-      if (!imreadanimation(path.toString(), first, 0, 1) || first.frames().size() == 0) {
-        throw unreadable(path);
-      }
-      Mat frame = first.frames().get(0);
-      return (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, maxPixels / ((long) frame.cols() * frame.rows())));
-    }
+  /** Counted from the file's structure first, so that a bomb of many frames is refused before it is decoded. */
+  private static IOException tooLarge(Path path, long[] canvas, int maxFrames, long maxPixels) {
+    return new IOException("animated image " + path + " has more than " + maxFrames + " frames of its size ("
+        + canvas[0] + "x" + canvas[1] + "): over the limit of " + maxPixels + " pixels for all frames together");
   }
 
   private static IOException unreadable(Path path) {
@@ -96,11 +97,11 @@ public final class AnimatedBackground implements Background {
   }
 
   /** How many plays a loop count means: APNG and WebP count plays, a GIF counts repeats (and none means once). */
-  private static int plays(Path path, int loopCount) throws IOException {
+  private static int plays(Path path, Path opened, int loopCount) throws IOException {
     if (!FileTypes.extension(path).equals("gif")) {
       return Math.max(0, loopCount);
     }
-    try (InputStream in = Files.newInputStream(path)) {
+    try (InputStream in = Files.newInputStream(opened)) {
       String head = new String(in.readNBytes(64 * 1024), StandardCharsets.ISO_8859_1);
       int at = head.indexOf("NETSCAPE2.0");
       if (at < 0 || at + 15 >= head.length()) {

@@ -102,29 +102,37 @@ public final class FileChecks {
    * named as one.
    */
   public static void image(Path path, long maxBytes) throws IOException {
-    Path real = regularFile(path, maxBytes);
+    try (OpenedFile file = OpenedFile.open(path, maxBytes)) {
+      image(file);
+    }
+  }
+
+  /** The checks of {@link #image(Path, long)} on a file already opened; returns its {width, height}. */
+  public static long[] image(OpenedFile file) throws IOException {
+    String path = file.name().toString();
     long[] size;
     boolean video;
-    try (FileChannel file = FileChannel.open(real)) {
-      size = ImageHeader.size(file);
-      video = size == null && ImageHeader.isVideo(file);
+    try (FileChannel channel = FileChannel.open(file.path())) {
+      size = ImageHeader.size(channel);
+      video = size == null && ImageHeader.isVideo(channel);
     }
     if (video) {
-      throw new FileSystemException(path.toString(), null, "a video, not a picture");
+      throw new FileSystemException(path, null, "a video, not a picture");
     }
     if (size == null) {
-      throw new FileSystemException(path.toString(), null, "not an image vbackcam reads, or its header is damaged"
+      throw new FileSystemException(path, null, "not an image vbackcam reads, or its header is damaged"
           + " (expected PNG, JPEG, BMP, WebP, TIFF, PPM or GIF)");
     }
     if (size[0] <= 0 || size[1] <= 0) {
-      throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
+      throw new FileSystemException(path, null, String.format(Locale.ROOT,
           "its header is damaged: an image of %dx%d pixels", size[0], size[1]));
     }
     if (size[0] * size[1] > MAX_IMAGE_PIXELS) {
-      throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
+      throw new FileSystemException(path, null, String.format(Locale.ROOT,
           "image of %dx%d pixels is too large (at most %d megapixels)", size[0], size[1],
           MAX_IMAGE_PIXELS / (1024 * 1024)));
     }
+    return size;
   }
 
   /**

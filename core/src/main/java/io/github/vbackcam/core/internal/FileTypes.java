@@ -43,7 +43,9 @@ public final class FileTypes {
     if (!ext.equals("png") && !ext.equals("apng") && !ext.equals("webp")) {
       return false;
     }
-    try (InputStream in = Files.newInputStream(path)) {
+    // Opened without blocking: a FIFO named .png must be refused by whoever opens it, not wait here for a writer.
+    try (OpenedFile file = OpenedFile.open(path, Long.MAX_VALUE);
+         InputStream in = Files.newInputStream(file.path())) {
       byte[] head = in.readNBytes(HEADER_BYTES);
       return isApng(head) || isAnimatedWebp(head);
     } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.github.vbackcam.core.composite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Clips;
@@ -71,10 +72,32 @@ class AnimatedBackgroundTest {
     // Three 32x16 frames are 1536 pixels; with room for 1000, only one frame fits.
     Path gif = Clips.write(dir.resolve("big.gif"), 32, 16, 100, 90, 0, shots());
     IOException e = assertThrows(IOException.class, () -> new AnimatedBackground(gif, 1000));
-    assertEquals("animated image " + gif + " has more than 1 frames of its size: over the limit of 1000 pixels for"
-        + " all frames together", e.getMessage());
+    assertEquals("animated image " + gif + " has more than 1 frames of its size (32x16): over the limit of 1000"
+        + " pixels for all frames together", e.getMessage());
     try (AnimatedBackground fits = new AnimatedBackground(gif, 1536)) {
       assertEquals(2, fits.frameAt(800_000), "all three frames fit in exactly 1536 pixels");
+    }
+  }
+
+  @Test
+  void aBombOfManyTinyFramesOnAHugeScreenIsRefusedBeforeDecoding(@TempDir Path dir) throws Exception {
+    Path bomb = java.nio.file.Files.write(dir.resolve("bomb.gif"),
+        Clips.gifOfPixels(5000, 5000, 400));
+    IOException e = assertThrows(IOException.class, () -> new AnimatedBackground(bomb));
+    assertEquals("animated image " + bomb + " has more than 10 frames of its size (5000x5000): over the limit of"
+        + " 250000000 pixels for all frames together", e.getMessage());
+  }
+
+  @Test
+  void aFifoNamedLikeAnAnimationIsRefusedWithoutWaitingForAWriter(@TempDir Path dir) throws Exception {
+    for (String name : new String[] {"f.png", "f.webp", "f.gif"}) {
+      Path fifo = dir.resolve(name);
+      assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+      assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+        assertEquals(name.endsWith(".gif"), io.github.vbackcam.core.internal.FileTypes.isAnimatedImage(fifo));
+        IOException e = assertThrows(IOException.class, () -> new AnimatedBackground(fifo));
+        assertTrue(e.getMessage().contains("not a regular file (a FIFO, device or socket)"), e.getMessage());
+      });
     }
   }
 
