@@ -120,8 +120,9 @@ public final class ModelCatalog implements SegmenterFactory {
       return json;
     }
     if (!Files.exists(path)) {
-      throw new NoSuchFileException(spec, null,
-          "unknown model: expected " + CHOICES);
+      // A path (a '/' or a .json) names a file that is not there; a bare word, a model we do not know.
+      boolean isPath = spec.contains("/") || spec.endsWith(".json");
+      throw new NoSuchFileException(spec, null, isPath ? "no such file" : "unknown model: expected " + CHOICES);
     }
     return path;
   }

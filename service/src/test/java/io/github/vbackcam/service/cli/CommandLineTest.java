@@ -173,6 +173,11 @@ class CommandLineTest {
     Cli model = Cli.run("render", "--input", portrait.toString(), "--model", "bogus", "--output", out.toString());
     assertEquals(1, model.status());
     assertTrue(model.err().contains("bogus: unknown model"), model.err());
+    Path noModel = out.resolveSibling("nowhere").resolve("model.json");
+    Cli path = Cli.run("render", "--input", portrait.toString(), "--model", noModel.toString(), "--output",
+        out.toString());
+    assertEquals(1, path.status());
+    assertTrue(path.err().contains(noModel + ": no such file"), path.err());
 
     Cli rvm = Cli.run("render", "--input", portrait.toString(), "--model", "rvm", "--output", out.toString());
     assertEquals(1, rvm.status());
