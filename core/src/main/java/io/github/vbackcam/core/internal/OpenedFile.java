@@ -83,6 +83,16 @@ public final class OpenedFile implements AutoCloseable {
     }
   }
 
+  /**
+   * The whole content of a regular file of at most {@code maxBytes}, opened as {@link #open} opens it: a FIFO or a
+   * device is refused, never waited on or read without end.
+   */
+  public static byte[] readAllBytes(Path path, long maxBytes) throws IOException {
+    try (OpenedFile file = open(path, maxBytes)) {
+      return Files.readAllBytes(file.path());
+    }
+  }
+
   /** {@code /proc/self/fd/N}: opening it opens this file, whatever has happened to its name since. */
   public Path path() {
     return Path.of("/proc/self/fd/" + fd);

@@ -3,6 +3,8 @@ package io.github.vbackcam.core.tfjs;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.vbackcam.core.internal.FileChecks;
+import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -178,7 +180,7 @@ final class ManifestReader {
 
   private static byte[] readShard(Path shard) throws ModelFormatException {
     try {
-      return Files.readAllBytes(shard);
+      return OpenedFile.readAllBytes(shard, FileChecks.MAX_MODEL_SHARD_BYTES);
     } catch (IOException e) {
       throw new ModelFormatException(shard, "cannot read weight shard: " + e.getMessage(), e);
     }

@@ -6,6 +6,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.github.vbackcam.core.internal.FileChecks;
+import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +166,7 @@ public final class TfjsModel {
   private static TfjsModel parse(Path json, boolean readShards) throws ModelFormatException {
     byte[] jsonBytes;
     try {
-      jsonBytes = Files.readAllBytes(json);
+      jsonBytes = OpenedFile.readAllBytes(json, FileChecks.MAX_MODEL_JSON_BYTES);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(json, "model file missing");
     } catch (IOException e) {
