@@ -24,10 +24,4 @@ final class MediaClock {
     lastPts = ptsMicros;
     return elapsed;
   }
-
-  /** Starts again from 0 at the next frame. */
-  void restart() {
-    started = false;
-    elapsed = 0;
-  }
 }

@@ -78,13 +78,28 @@ public final class Images {
    * for 0, else {@code dst}.
    */
   public static Mat rotate(Mat src, Mat dst, int degrees) {
-    return switch (degrees) {
+    return orient(src, dst, degrees, false);
+  }
+
+  /**
+   * Turns {@code src} clockwise by {@code degrees} (0, 90, 180 or 270) and then, when {@code mirrored}, flips it
+   * left to right, into {@code dst}; returns {@code src} itself when there is nothing to do, else {@code dst}. These
+   * eight cover every display matrix made of quarter turns and flips: a vertical flip is a half turn mirrored, a
+   * transpose a clockwise quarter turn mirrored.
+   */
+  public static Mat orient(Mat src, Mat dst, int degrees, boolean mirrored) {
+    Mat turned = switch (degrees) {
       case 0 -> src;
       case 90 -> rotated(src, dst, ROTATE_90_CLOCKWISE);
       case 180 -> rotated(src, dst, ROTATE_180);
       case 270 -> rotated(src, dst, ROTATE_90_COUNTERCLOCKWISE);
       default -> throw new IllegalArgumentException("rotation must be a multiple of 90 degrees, got " + degrees);
     };
+    if (!mirrored) {
+      return turned;
+    }
+    opencv_core.flip(turned, dst, 1); // in place when already turned into dst: OpenCV flips rows pairwise
+    return dst;
   }
 
   private static Mat rotated(Mat src, Mat dst, int code) {

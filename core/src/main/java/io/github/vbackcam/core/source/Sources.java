@@ -4,10 +4,28 @@ import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FrameGrabber;
 
 /** Opens files as frame sources, with errors that name the file and the problem. */
 public final class Sources {
+
+  /** The finest grid a variable-rate video is put on: finer is a timestamp's jitter, not a frame rate. */
+  static final double MAX_GRID_RATE = 240;
+
+  /**
+   * Grids a variable-rate video's frames may lie on, coarsest first, each whole rate before its NTSC neighbour (a
+   * short clip on the whole grid also fits the NTSC one within a tick; only a long one tells them apart).
+   */
+  private static final double[] STANDARD_RATES = {5, 10, 12, 15, 20, 24, 24000 / 1001.0, 25, 30, 30000 / 1001.0,
+      48, 50, 60, 60000 / 1001.0, 72, 90, 100, 120, 120000 / 1001.0, 144, 240};
+
+  /** The code in a JavaCV message ("avformat_open_input() error -1094995529: Could not open input ..."). */
+  private static final Pattern ERROR_CODE = Pattern.compile("error (-\\d+)");
 
   private Sources() {}
 
@@ -35,5 +53,92 @@ public final class Sources {
   /** A frame rate FFmpeg reported, or 30 where it reported none or nonsense (some cameras and containers do). */
   static double plausibleRate(double rate) {
     return rate > 0 && rate < 1000 ? rate : 30;
+  }
+
+  /**
+   * The rate whose grid holds a video's frames, for a sink that stores times in ticks of the rate it declares (mp4,
+   * mkv, webm) or repeats frames at it (y4m, avi). The average rate, where every frame lies on its grid (a constant
+   * rate); otherwise, for a variable rate, the finest of these that holds them all: FFmpeg's {@code r_frame_rate}
+   * ("tbr", its guess at the base rate), else a standard rate, above the average and at most
+   * {@link #MAX_GRID_RATE}. A grid that also holds the end of the last frame comes first (a slideshow's last picture
+   * lasts its own 0.04 s, not a tick of a 1 fps grid). With none, the average, as before: a tick then holds one frame
+   * on average, and frames closer than that move apart.
+   *
+   * @param times the frames' presentation times in seconds, from the first
+   * @param end where the last frame ends, in seconds from the first frame, or NaN when unknown
+   * @param tolerance how far off a grid a time may be and still lie on it: a tick of the stream's time base (a
+   *     Matroska file rounds times to milliseconds)
+   */
+  static double gridRate(double average, double tbr, double[] times, double end, double tolerance) {
+    if (!(average > 0)) {
+      return plausibleRate(tbr);
+    }
+    for (double last : new double[] {end, Double.NaN}) {
+      if (fits(average, times, last, tolerance)) {
+        return plausibleRate(average);
+      }
+      if (tbr > average && tbr <= MAX_GRID_RATE && fits(tbr, times, last, tolerance)) {
+        return tbr;
+      }
+      for (double rate : STANDARD_RATES) {
+        if (rate > average && fits(rate, times, last, tolerance)) {
+          return rate;
+        }
+      }
+    }
+    return plausibleRate(average);
+  }
+
+  private static boolean fits(double rate, double[] times, double end, double tolerance) {
+    for (double t : times) {
+      if (!onGrid(rate, t, tolerance)) {
+        return false;
+      }
+    }
+    return Double.isNaN(end) || onGrid(rate, end, tolerance);
+  }
+
+  private static boolean onGrid(double rate, double t, double tolerance) {
+    double ticks = t * rate;
+    return Math.abs(ticks - Math.rint(ticks)) <= tolerance * rate + 1e-9;
+  }
+
+  /** The FFmpeg error code a JavaCV exception carries in its message, or 0 when it carries none. */
+  static int errorCode(FrameGrabber.Exception e) {
+    Matcher code = ERROR_CODE.matcher(String.valueOf(e.getMessage()));
+    try {
+      return code.find() ? Integer.parseInt(code.group(1)) : 0;
+    } catch (NumberFormatException tooLong) {
+      return 0;
+    }
+  }
+
+  /** FFmpeg's own words for one of its error codes: "Invalid data found when processing input". */
+  static String ffmpegError(int code) {
+    byte[] text = new byte[256];
+    if (avutil.av_strerror(code, text, text.length) < 0) {
+      return "error " + code;
+    }
+    int length = 0;
+    while (length < text.length && text[length] != 0) {
+      length++;
+    }
+    return new String(text, 0, length, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What went wrong in a JavaCV call, in FFmpeg's words where it carries an FFmpeg error code, else its message
+   * without the name of the C function and JavaCV's hint about its log callback: the user can act on neither.
+   */
+  static String plain(FrameGrabber.Exception e) {
+    int code = errorCode(e);
+    if (code != 0) {
+      return ffmpegError(code);
+    }
+    String message = String.valueOf(e.getMessage());
+    int hint = message.indexOf(" (For more details");
+    String text = hint < 0 ? message : message.substring(0, hint);
+    int call = text.indexOf("() error: ");
+    return call < 0 ? text : text.substring(call + "() error: ".length());
   }
 }

@@ -1,13 +1,50 @@
 package io.github.vbackcam.core.source;
 
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
+
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.internal.Images;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
@@ -18,8 +55,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>Frames keep FFmpeg's own presentation times, so a variable-frame-rate file keeps its timing; a loop continues
  * the timeline (the second pass starts where the first ended) so time never runs backwards. A display matrix (a
- * phone's portrait recording stored sideways) is applied the way FFmpeg's players apply it: the frames come out
- * upright, with width and height swapped for 90 and 270 degrees.
+ * phone's portrait recording stored sideways, a mirrored selfie) is applied as FFmpeg's command line applies it: the
+ * frames come out upright and the right way round, with width and height swapped for a quarter turn.
+ *
+ * <p>The file is checked before a frame is decoded: its container must name a video stream FFmpeg can decode, of at
+ * most {@link FileChecks#MAX_IMAGE_PIXELS} (FFmpeg would allocate whatever a header claims, 768 MB for one frame of
+ * 16000x16000); the errors say so in plain words.
  */
 public final class VideoFileSource implements FrameSource {
 
@@ -28,18 +69,26 @@ public final class VideoFileSource implements FrameSource {
     avutil.av_log_set_level(avutil.AV_LOG_ERROR);
   }
 
+  /** Packets read ahead to find the grid a variable-rate stream's frames lie on; FFmpeg's own guess reads ~20. */
+  private static final int GRID_SAMPLE = 120;
+
   private final Path path;
   private final FFmpegFrameGrabber grabber;
   private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
   private final Mat upright = new Mat();
-  private final VideoSize outputSize;
   private final boolean loop;
-  private final int rotation;
+  private final Orientation orientation;
+  private final double frameRate;
+  /** The video stream's time base in microseconds a tick, for FFmpeg's frame durations. */
+  private final double microsPerTick;
+  private VideoSize outputSize;
   private long sequence;
   /** Added to FFmpeg's timestamps: the length of the passes already played. */
   private long loopOffset;
   private long firstPts = Long.MIN_VALUE;
   private long lastPts = Long.MIN_VALUE;
+  /** How long the last frame read lasts, as FFmpeg states it; 0 when it does not. */
+  private long lastDuration;
 
   /** A video decoded on FFmpeg's thread per core (the fastest for a file); see the four-argument constructor. */
   public VideoFileSource(Path path, VideoSize outputSize, boolean loop) throws IOException {
@@ -56,38 +105,80 @@ public final class VideoFileSource implements FrameSource {
     FileTypes.checkReadable(path);
     this.path = path;
     this.loop = loop;
-    this.grabber = new FFmpegFrameGrabber(path.toFile());
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-    if (oneThread) {
-      grabber.setVideoOption("threads", "1");
+    try (Container container = Container.open(path)) {
+      this.grabber = new FFmpegFrameGrabber(path.toFile());
+      grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      // The container's header was checked; this holds the decoder to it when a stream changes size later on.
+      grabber.setVideoOption("max_pixels", Long.toString(FileChecks.MAX_IMAGE_PIXELS));
+      if (oneThread) {
+        grabber.setVideoOption("threads", "1");
+      }
+      try {
+        grabber.start();
+      } catch (FrameGrabber.Exception e) {
+        closeQuietly();
+        int code = Sources.errorCode(e);
+        IOException failure = code != 0 ? unreadable(path, code)
+            : new IOException(path + " is not a video FFmpeg can read: " + Sources.plain(e));
+        failure.initCause(e);
+        throw failure;
+      }
+      if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
+        closeQuietly();
+        throw new IOException("no video stream in " + path);
+      }
+      try {
+        AVStream stream = grabber.getFormatContext().streams(grabber.getVideoStream());
+        this.orientation = Orientation.of(displayMatrix(stream.codecpar()));
+        this.microsPerTick = 1e6 * stream.time_base().num() / stream.time_base().den();
+        this.frameRate = declaredRate(container, stream);
+      } catch (RuntimeException e) {
+        closeQuietly();
+        throw e;
+      }
     }
-    try {
-      grabber.start();
-    } catch (FrameGrabber.Exception e) {
-      closeQuietly();
-      throw new IOException("cannot open video " + path + ": " + e.getMessage(), e);
-    }
-    if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
-      closeQuietly();
-      throw new IOException("no video stream in " + path);
-    }
-    this.rotation = clockwise(grabber.getDisplayRotation());
-    boolean sideways = rotation == 90 || rotation == 270;
+    boolean sideways = orientation.sideways();
     int w = sideways ? grabber.getImageHeight() : grabber.getImageWidth();
     int h = sideways ? grabber.getImageWidth() : grabber.getImageHeight();
     this.outputSize = outputSize != null ? outputSize : new VideoSize(w, h).evenWidth();
   }
 
-  /**
-   * The clockwise turn that shows a frame upright. FFmpeg's display matrix gives the counter-clockwise angle
-   * ({@code av_display_rotation_get}); its players turn by the opposite, rounded to a quarter turn.
-   */
-  static int clockwise(double displayRotation) {
-    if (Double.isNaN(displayRotation)) {
-      return 0;
+  /** The raw 3x3 display matrix of a stream (16.16 fixed point, the last column 2.30), or null when it has none. */
+  private static int[] displayMatrix(AVCodecParameters par) {
+    AVPacketSideData data = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),
+        AV_PKT_DATA_DISPLAYMATRIX);
+    if (data == null || data.isNull() || data.data() == null || data.size() < 9 * Integer.BYTES) {
+      return null;
     }
-    long quarter = Math.round(-displayRotation / 90);
-    return (int) Math.floorMod(quarter * 90, 360);
+    int[] matrix = new int[9];
+    try (IntPointer values = new IntPointer(data.data())) {
+      values.get(matrix);
+    }
+    return matrix;
+  }
+
+  /** See {@link Sources#gridRate}: the average, or for a variable rate the grid the first packets' times lie on. */
+  private double declaredRate(Container container, AVStream stream) {
+    double average = grabber.getVideoFrameRate();
+    double tbr = rate(stream.r_frame_rate());
+    double[] times = container.times(stream.index(), GRID_SAMPLE);
+    double tick = microsPerTick / 1e6;
+    double first = Arrays.stream(times).min().orElse(0);
+    for (int i = 0; i < times.length; i++) {
+      times[i] -= first;
+    }
+    double end = Double.NaN;
+    if (times.length > 0 && stream.start_time() != AV_NOPTS_VALUE && stream.duration() > 0) {
+      end = (stream.start_time() + stream.duration()) * tick - first;
+    } else if (times.length > 0 && grabber.getFormatContext().duration() > 0) {
+      long start = grabber.getFormatContext().start_time();
+      end = ((start == AV_NOPTS_VALUE ? 0 : start) + grabber.getFormatContext().duration()) / 1e6 - first;
+    }
+    return Sources.gridRate(average, tbr, times, end, Math.max(tick, 1e-6));
+  }
+
+  private static double rate(AVRational r) {
+    return r.den() == 0 ? 0 : (double) r.num() / r.den();
   }
 
   @Override
@@ -95,14 +186,24 @@ public final class VideoFileSource implements FrameSource {
     return outputSize;
   }
 
+  /**
+   * Frames read from now on come at {@code size}. The file stays open and the video plays on where it was: every
+   * frame is scaled as it is read anyway, and reopening the path would read whatever the file has become since.
+   */
+  public void scaleTo(VideoSize size) {
+    this.outputSize = Objects.requireNonNull(size, "size");
+  }
+
   @Override
   public Frame read() throws IOException {
     try {
       org.bytedeco.javacv.Frame decoded = grabber.grabImage();
       if (decoded == null && loop && sequence > 0) {
-        loopOffset += passLength();
         grabber.setTimestamp(0);
         decoded = grabber.grabImage();
+        if (decoded != null) {
+          loopOffset += passLength(); // only once a pass has begun: a file emptied under us must not run time on
+        }
       }
       if (decoded == null) {
         return null;
@@ -112,19 +213,24 @@ public final class VideoFileSource implements FrameSource {
         firstPts = pts;
       }
       lastPts = pts;
-      Mat pixels = Images.rotate(converter.convert(decoded), upright, rotation);
+      lastDuration = decoded.opaque instanceof AVFrame picture && picture.duration() > 0
+          ? Math.round(picture.duration() * microsPerTick) : 0;
+      Mat pixels = Images.orient(converter.convert(decoded), upright, orientation.clockwise(),
+          orientation.mirrored());
       return Images.coverFrame(pixels, outputSize, sequence++, pts + loopOffset);
     } catch (FrameGrabber.Exception e) {
-      throw new IOException("decoding " + path + " failed: " + e.getMessage(), e);
+      throw new IOException("decoding " + path + " failed: " + Sources.plain(e), e);
     }
   }
 
   /**
-   * One pass: from the first frame to the end of the last one (its time plus one nominal frame), or to the end the
-   * container states if that is later (a last frame held, as players hold it).
+   * One pass: from the first frame to the end of the last one (its time plus its own duration, or one frame of the
+   * declared rate where FFmpeg states none), or to the end the container states if that is later (a last frame held,
+   * as players hold it).
    */
   private long passLength() {
-    return Math.max(Math.max(1, lastPts - firstPts + Math.round(1e6 / frameRate())), durationMicros());
+    long last = lastDuration > 0 ? lastDuration : Math.round(1e6 / frameRate());
+    return Math.max(Math.max(1, lastPts - firstPts + last), durationMicros());
   }
 
   /**
@@ -141,15 +247,20 @@ public final class VideoFileSource implements FrameSource {
     try {
       grabber.setTimestamp(firstPts + into % length);
     } catch (FrameGrabber.Exception e) {
-      throw new IOException("seeking in " + path + " failed: " + e.getMessage(), e);
+      throw new IOException("seeking in " + path + " failed: " + Sources.plain(e), e);
     }
     loopOffset = into / length * length;
     return true;
   }
 
-  /** The clockwise rotation applied to every frame (0, 90, 180 or 270). */
+  /** The clockwise rotation applied to every frame (0, 90, 180 or 270), before any mirroring. */
   public int rotation() {
-    return rotation;
+    return orientation.clockwise();
+  }
+
+  /** How every frame is turned and flipped to show as FFmpeg's players show it. */
+  public Orientation orientation() {
+    return orientation;
   }
 
   /** The length of the video in microseconds as the container states it, or 0 when unknown. */
@@ -163,9 +274,15 @@ public final class VideoFileSource implements FrameSource {
     return loop || n <= 0 ? -1 : n;
   }
 
+  /**
+   * The rate a sink should declare, decided when the file is opened: the container's average rate ({@code
+   * avg_frame_rate}), or for a variable-rate video the grid its frames lie on, FFmpeg's {@code r_frame_rate} or a
+   * standard rate, checked against the times of its first {@value #GRID_SAMPLE} packets and the container's end
+   * (see {@link Sources#gridRate}), so that a sink storing times in ticks of it keeps every frame's time.
+   */
   @Override
   public double frameRate() {
-    return Sources.plausibleRate(grabber.getFrameRate());
+    return frameRate;
   }
 
   @Override
@@ -178,7 +295,7 @@ public final class VideoFileSource implements FrameSource {
     try {
       grabber.close();
     } catch (FrameGrabber.Exception e) {
-      throw new IOException("closing " + path + " failed: " + e.getMessage(), e);
+      throw new IOException("closing " + path + " failed: " + Sources.plain(e), e);
     } finally {
       converter.close();
       upright.close();
@@ -193,5 +310,231 @@ public final class VideoFileSource implements FrameSource {
     }
     converter.close();
     upright.close();
+  }
+
+  /**
+   * How a stored frame is shown: turned clockwise by {@code clockwise} degrees (0, 90, 180 or 270), then flipped
+   * left to right when {@code mirrored}. The eight values are every display matrix of quarter turns and flips.
+   */
+  public record Orientation(int clockwise, boolean mirrored) {
+
+    public static final Orientation UPRIGHT = new Orientation(0, false);
+
+    /** Whether width and height swap. */
+    public boolean sideways() {
+      return clockwise == 90 || clockwise == 270;
+    }
+
+    /**
+     * The orientation for FFmpeg's display matrix (null: none), decided as FFmpeg's command line decides which
+     * filters to insert for it (fftools/ffmpeg_filter.c): theta, the clockwise turn, is {@code
+     * av_display_rotation_get} negated and rounded; near 90 it transposes ({@code cclock_flip} when m[3] > 0, else
+     * turns clockwise); near 180 it flips horizontally when m[0] < 0 and vertically when m[4] < 0 (both: a half
+     * turn); near 270 it anti-transposes ({@code clock_flip} when m[3] < 0, else turns counter-clockwise); near 0 it
+     * flips vertically when m[4] < 0. Other angles, which FFmpeg turns freely, go to the nearest quarter turn.
+     */
+    public static Orientation of(int[] m) {
+      if (m == null) {
+        return UPRIGHT;
+      }
+      double theta = -Math.rint(av_display_rotation_get(m));
+      if (Double.isNaN(theta)) {
+        return UPRIGHT; // a matrix that scales a direction to nothing: FFmpeg inserts no filter
+      }
+      theta -= 360 * Math.floor(theta / 360 + 0.9 / 360);
+      if (Math.abs(theta - 90) < 1) {
+        return new Orientation(90, m[3] > 0);
+      }
+      if (Math.abs(theta - 180) < 1) {
+        boolean h = m[0] < 0;
+        boolean v = m[4] < 0;
+        return h == v ? new Orientation(h ? 180 : 0, false) : new Orientation(v ? 180 : 0, true);
+      }
+      if (Math.abs(theta - 270) < 1) {
+        return new Orientation(270, m[3] < 0);
+      }
+      if (Math.abs(theta) < 1) {
+        return m[4] < 0 ? new Orientation(180, true) : UPRIGHT;
+      }
+      return new Orientation((int) Math.floorMod(Math.round(theta / 90) * 90, 360), false);
+    }
+  }
+
+  /**
+   * The file as FFmpeg's demuxer sees it before any decoder runs: a second, short-lived opening that vets the header
+   * (so that the grabber's own opening, whose {@code avformat_find_stream_info} may decode a frame, never meets a
+   * picture too large) and reads the first packets' times (to find the grid of a variable rate) without disturbing
+   * the grabber's position.
+   */
+  private static final class Container implements AutoCloseable {
+    private final Path path;
+    private final AVFormatContext context;
+
+    private Container(Path path, AVFormatContext context) {
+      this.path = path;
+      this.context = context;
+    }
+
+    static Container open(Path path) throws IOException {
+      checkY4mHeader(path);
+      AVFormatContext context = new AVFormatContext(null);
+      int ret = avformat_open_input(context, path.toAbsolutePath().toString(), null, null);
+      if (ret < 0) {
+        throw unreadable(path, ret);
+      }
+      Container container = new Container(path, context);
+      try {
+        container.checkVideo();
+      } catch (IOException | RuntimeException e) {
+        container.close();
+        throw e;
+      }
+      return container;
+    }
+
+    /**
+     * A video stream of a decodable codec within the size limit. Sizes come from the header where it states them
+     * (mp4, mkv, webm, avi, y4m); where it does not (an MPEG-TS or raw stream), FFmpeg's probe decodes a frame, with
+     * decoders held to the limit.
+     */
+    private void checkVideo() throws IOException {
+      if (!videoSizesKnown()) {
+        int n = context.nb_streams();
+        PointerPointer<AVDictionary> options = new PointerPointer<>(Math.max(1, n));
+        try {
+          for (int i = 0; i < n; i++) {
+            AVDictionary d = new AVDictionary(null);
+            av_dict_set(d, "max_pixels", Long.toString(FileChecks.MAX_IMAGE_PIXELS), 0);
+            options.put(i, d);
+          }
+          int ret;
+          synchronized (avcodec.class) { // it opens decoders: under the lock JavaCV's start() takes for that
+            ret = avformat_find_stream_info(context, options);
+          }
+          if (ret < 0) {
+            throw unreadable(path, ret);
+          }
+        } finally {
+          for (int i = 0; i < n; i++) {
+            av_dict_free(new AVDictionary(options.get(i)));
+          }
+          options.close();
+        }
+      }
+      boolean found = false;
+      for (int i = 0; i < context.nb_streams(); i++) {
+        AVCodecParameters par = context.streams(i).codecpar();
+        if (par.codec_type() != AVMEDIA_TYPE_VIDEO) {
+          continue;
+        }
+        checkSize(path, par.width(), par.height());
+        if (par.width() > 0 && par.height() > 0) {
+          if (avcodec_find_decoder(par.codec_id()) == null) {
+            throw new IOException(path + " is a video in " + avcodec_get_name(par.codec_id()).getString()
+                + ", which this FFmpeg cannot decode");
+          }
+          found = true;
+        }
+      }
+      if (!found) {
+        throw new IOException("no video stream in " + path);
+      }
+    }
+
+    /** Whether the header named at least one video stream, each with its size. */
+    private boolean videoSizesKnown() {
+      boolean any = false;
+      for (int i = 0; i < context.nb_streams(); i++) {
+        AVCodecParameters par = context.streams(i).codecpar();
+        if (par.codec_type() == AVMEDIA_TYPE_VIDEO) {
+          if (par.width() <= 0 || par.height() <= 0) {
+            return false;
+          }
+          any = true;
+        }
+      }
+      return any;
+    }
+
+    /**
+     * Presentation times, in seconds, of up to {@code max} packets of stream {@code index} from the start, read
+     * without decoding; fewer where the file ends or cannot be read further (the grabber reports that, not this).
+     */
+    double[] times(int index, int max) {
+      if (index >= context.nb_streams()) {
+        return new double[0];
+      }
+      for (int i = 0; i < context.nb_streams(); i++) {
+        if (i != index) {
+          context.streams(i).discard(AVDISCARD_ALL); // their data is skipped, not read
+        }
+      }
+      AVRational base = context.streams(index).time_base();
+      double tick = (double) base.num() / base.den();
+      double[] times = new double[max];
+      int count = 0;
+      AVPacket packet = av_packet_alloc();
+      try {
+        for (int reads = 0; count < max && reads < 20 * max && av_read_frame(context, packet) >= 0; reads++) {
+          if (packet.stream_index() == index && packet.pts() != AV_NOPTS_VALUE) {
+            times[count++] = packet.pts() * tick;
+          }
+          av_packet_unref(packet);
+        }
+      } finally {
+        av_packet_free(packet);
+      }
+      return Arrays.copyOf(times, count);
+    }
+
+    @Override
+    public void close() {
+      avformat_close_input(context);
+    }
+  }
+
+  /**
+   * A YUV4MPEG2 header's size, checked before FFmpeg sees it: its demuxer refuses a size it cannot allocate with
+   * an error that says nothing of the size, and allocates one it can for every frame.
+   */
+  private static void checkY4mHeader(Path path) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(path)) {
+      head = in.readNBytes(256);
+    }
+    String line = new String(head, StandardCharsets.US_ASCII);
+    if (!line.startsWith("YUV4MPEG2 ")) {
+      return;
+    }
+    int newline = line.indexOf('\n');
+    long width = 0;
+    long height = 0;
+    for (String field : (newline < 0 ? line : line.substring(0, newline)).split(" ")) {
+      if (field.length() > 1 && (field.charAt(0) == 'W' || field.charAt(0) == 'H')) {
+        try {
+          long value = Long.parseLong(field.substring(1));
+          width = field.charAt(0) == 'W' ? value : width;
+          height = field.charAt(0) == 'H' ? value : height;
+        } catch (NumberFormatException e) {
+          return; // a damaged header: FFmpeg's demuxer says so
+        }
+      }
+    }
+    checkSize(path, width, height);
+  }
+
+  /** An FFmpeg error opening a file, in its words; the end of the file before a frame, as that. */
+  private static IOException unreadable(Path path, int code) {
+    return code == avutil.AVERROR_EOF()
+        ? new IOException("no video frames in " + path)
+        : new IOException(path + " is not a video FFmpeg can read: " + Sources.ffmpegError(code));
+  }
+
+  private static void checkSize(Path path, long width, long height) throws IOException {
+    if (width > 0 && height > 0 && width * height > FileChecks.MAX_IMAGE_PIXELS) {
+      throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
+          "video of %dx%d pixels is too large (at most %d megapixels)", width, height,
+          FileChecks.MAX_IMAGE_PIXELS / (1024 * 1024)));
+    }
   }
 }

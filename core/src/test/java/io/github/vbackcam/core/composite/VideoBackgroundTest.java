@@ -1,14 +1,30 @@
 package io.github.vbackcam.core.composite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.vbackcam.core.Clips;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.PatchedMedia;
 import io.github.vbackcam.core.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Random;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A background video plays in real time behind any input rate: it follows the frames' times, not their count. */
 class VideoBackgroundTest {
@@ -69,6 +85,113 @@ class VideoBackgroundTest {
       }
     }
     assertEquals("RGBRRG", shown.toString());
+  }
+
+  /**
+   * The file is opened once, when the background is made: deleted or replaced by another file afterwards, it plays
+   * on from the open file, to the end and around the loop, also when the output size changes (which does not
+   * reopen the path).
+   */
+  @Test
+  void aDeletedOrReplacedFilePlaysOnFromTheFileOpened(@TempDir Path dir) throws Exception {
+    Path bg = Clips.constantRate(dir.resolve("bg.mkv"), 64, 36, 30, RGB, ONE_SECOND_EACH);
+    for (String change : new String[] {"deleted", "replaced"}) {
+      Path copy = Files.copy(bg, dir.resolve(change + ".mkv"));
+      try (VideoBackground background = new VideoBackground(copy)) {
+        if (change.equals("deleted")) {
+          Files.delete(copy);
+        } else {
+          Files.move(Files.writeString(dir.resolve("other"), "not a video"), copy,
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertEquals(("R".repeat(10) + "G".repeat(10) + "B".repeat(10)).repeat(2), playTwoSizes(background),
+            change);
+      }
+    }
+  }
+
+  /**
+   * The same file cut to nothing after the background was made (larger than FFmpeg's read buffer, so the cut is
+   * seen): the last good frame stays on show, the failure is logged once, and rendering never fails.
+   */
+  @Test
+  void aFileCutShortKeepsItsLastGoodFrameOnShowAndSaysSoOnce(@TempDir Path dir) throws Exception {
+    Path bg = noisyRgb(dir.resolve("bg.mkv"));
+    assertTrue(Files.size(bg) > 256 * 1024, "larger than FFmpeg's buffer: " + Files.size(bg));
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    Logger logger = (Logger) LoggerFactory.getLogger(VideoBackground.class);
+    log.start();
+    logger.addAppender(log);
+    try (VideoBackground background = new VideoBackground(bg)) {
+      Files.write(bg, new byte[0]);
+      String shown = playTwoSizes(background);
+      assertTrue(shown.matches("R+G*B*"), shown);
+      String last = shown.substring(shown.length() - 20);
+      assertEquals(String.valueOf(last.charAt(0)).repeat(20), last, "the last good frame stays: " + shown);
+    } finally {
+      logger.detachAppender(log);
+    }
+    assertEquals(1, log.list.size(), "logged once: " + log.list);
+    assertTrue(log.list.get(0).getFormattedMessage().startsWith("background video " + bg + " stopped playing"),
+        log.list.get(0).getFormattedMessage());
+  }
+
+  /** 60 frames at 10 fps, the first half 64x36, the second 32x18; the background colour behind each, a letter. */
+  private static String playTwoSizes(Background background) throws Exception {
+    StringBuilder shown = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      int width = i < 30 ? 64 : 32;
+      try (Frame frame = Frames.solidAt(width, width * 9 / 16, i * 100_000L, 0, 0, 0)) {
+        Mat image = background.render(frame);
+        assertEquals(width, image.cols(), "the background at the frame's size");
+        shown.append(Clips.colourClass(Frames.pixel(image, width / 2, image.rows() * 3 / 4)));
+      }
+    }
+    return shown.toString();
+  }
+
+  /** 3 s at 30 fps, red, green and blue a second each, with noise in the top half that keeps the file large. */
+  private static Path noisyRgb(Path file) throws Exception {
+    Random random = new Random(1);
+    try (FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), 160, 90, 0);
+         OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
+      r.setFormat("matroska");
+      r.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+      r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+      r.setVideoQuality(2);
+      r.setFrameRate(30);
+      r.start();
+      byte[] noise = new byte[160 * 45 * 3];
+      for (int i = 0; i < 90; i++) {
+        try (Mat picture = Clips.solid(160, 90, RGB[i / 30]); Mat top = picture.rowRange(0, 45)) {
+          random.nextBytes(noise);
+          top.data().put(noise);
+          r.record(converter.convert(picture), avutil.AV_PIX_FMT_BGR24);
+        }
+      }
+      r.stop();
+    }
+    return file;
+  }
+
+  /** A background goes through the same display matrix handling as an input: a mirrored one shows mirrored. */
+  @Test
+  void aMirroredBackgroundShowsMirrored(@TempDir Path dir) throws Exception {
+    Path clip = PatchedMedia.corners(dir.resolve("mirrored.mp4"), 64, 32, 3);
+    PatchedMedia.displayMatrix(clip, -1, 0, 0, 1);
+    try (VideoBackground background = new VideoBackground(clip); Frame frame = Frames.solidAt(64, 32, 0, 0, 0, 0)) {
+      Mat shown = background.render(frame);
+      assertEquals('B', Clips.colourClass(Frames.pixel(shown, 4, 4)), "the stored top-right corner, now left");
+      assertEquals('R', Clips.colourClass(Frames.pixel(shown, 59, 4)), "the stored top-left corner, now right");
+    }
+  }
+
+  /** A video with no frame (a recording stopped before its first) fails when the background is made, not later. */
+  @Test
+  void aVideoWithoutAFrameFailsWhenTheBackgroundIsMade(@TempDir Path dir) throws Exception {
+    Path clip = Clips.write(dir.resolve("bg.mkv"), 64, 36, 10, 0, 0);
+    IOException e = assertThrows(IOException.class, () -> new VideoBackground(clip));
+    assertEquals("no video frames in " + clip, e.getMessage());
   }
 
   /** The background colour behind {@code count} frames at {@code fps}, one letter a frame. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vbackcam.core.Clips;
 import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.PatchedMedia;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +41,17 @@ class PacedSourceTest {
     }
     assertEquals(33_333, medianStep(times, 1, 14), 8_000, "30 fps part: " + Arrays.toString(times));
     assertEquals(66_667, medianStep(times, 16, 29), 8_000, "15 fps part: " + Arrays.toString(times));
+  }
+
+  /** A video standing in for a camera is shown as a player shows it: here mirrored by its display matrix. */
+  @Test
+  void aFileCameraAppliesTheDisplayMatrix(@TempDir Path dir) throws Exception {
+    Path clip = PatchedMedia.corners(dir.resolve("selfie.mp4"), 64, 32, 3);
+    PatchedMedia.displayMatrix(clip, -1, 0, 0, 1);
+    try (PacedSource camera = new PacedSource(clip, null, 5); Frame f = camera.read()) {
+      assertEquals('B', Clips.colourClass(Frames.pixel(f.image(), 4, 4)), "the stored top-right corner, now left");
+      assertEquals('R', Clips.colourClass(Frames.pixel(f.image(), 59, 4)), "the stored top-left corner, now right");
+    }
   }
 
   private static long medianStep(long[] times, int from, int to) {
