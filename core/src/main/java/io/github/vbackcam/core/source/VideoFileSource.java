@@ -22,8 +22,8 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FileChecks;
-import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.internal.Images;
+import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,11 +102,12 @@ public final class VideoFileSource implements FrameSource {
    *     FFmpeg's thread per core, which is faster for a file but holds frames back
    */
   public VideoFileSource(Path path, VideoSize outputSize, boolean loop, boolean oneThread) throws IOException {
-    FileTypes.checkReadable(path);
     this.path = path;
     this.loop = loop;
-    try (Container container = Container.open(path)) {
-      this.grabber = new FFmpegFrameGrabber(path.toFile());
+    // FFmpeg opens the file twice (the header check, then the grabber), both times through one descriptor opened
+    // without blocking: what was checked is what is decoded, and a FIFO never reaches FFmpeg's open (OpenedFile).
+    try (OpenedFile file = OpenedFile.open(path, Long.MAX_VALUE); Container container = Container.open(path, file)) {
+      this.grabber = new FFmpegFrameGrabber(file.path().toFile());
       grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
       // The container's header was checked; this holds the decoder to it when a stream changes size later on.
       grabber.setVideoOption("max_pixels", Long.toString(FileChecks.MAX_IMAGE_PIXELS));
@@ -215,6 +216,9 @@ public final class VideoFileSource implements FrameSource {
       lastPts = pts;
       lastDuration = decoded.opaque instanceof AVFrame picture && picture.duration() > 0
           ? Math.round(picture.duration() * microsPerTick) : 0;
+      // JavaCV counts channels as row stride / width, and pads BGR rows to 64 bytes: a picture 96 pixels wide gets
+      // 384-byte rows and "4 channels" (32 wide: "6"), and came out garbled. The grabber converts to BGR24, always 3.
+      decoded.imageChannels = 3;
       Mat pixels = Images.orient(converter.convert(decoded), upright, orientation.clockwise(),
           orientation.mirrored());
       return Images.coverFrame(pixels, outputSize, sequence++, pts + loopOffset);
@@ -375,10 +379,10 @@ public final class VideoFileSource implements FrameSource {
       this.context = context;
     }
 
-    static Container open(Path path) throws IOException {
-      checkY4mHeader(path);
+    static Container open(Path path, OpenedFile file) throws IOException {
+      checkY4mHeader(path, file.path());
       AVFormatContext context = new AVFormatContext(null);
-      int ret = avformat_open_input(context, path.toAbsolutePath().toString(), null, null);
+      int ret = avformat_open_input(context, file.path().toString(), null, null);
       if (ret < 0) {
         throw unreadable(path, ret);
       }
@@ -497,9 +501,9 @@ public final class VideoFileSource implements FrameSource {
    * A YUV4MPEG2 header's size, checked before FFmpeg sees it: its demuxer refuses a size it cannot allocate with
    * an error that says nothing of the size, and allocates one it can for every frame.
    */
-  private static void checkY4mHeader(Path path) throws IOException {
+  private static void checkY4mHeader(Path path, Path opened) throws IOException {
     byte[] head;
-    try (InputStream in = Files.newInputStream(path)) {
+    try (InputStream in = Files.newInputStream(opened)) {
       head = in.readNBytes(256);
     }
     String line = new String(head, StandardCharsets.US_ASCII);

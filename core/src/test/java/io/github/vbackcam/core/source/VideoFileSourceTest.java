@@ -104,6 +104,26 @@ class VideoFileSourceTest {
     }
   }
 
+  /**
+   * JavaCV pads narrow BGR rows to 64 bytes and took the padding for channels (96 pixels wide: "4 channels"), so
+   * pictures 32, 48, 80 or 96 pixels wide came out garbled or failed; every column must hold its own colour.
+   */
+  @Test
+  void narrowVideosAndGifsDecodeToTheirOwnPixels(@TempDir Path dir) throws Exception {
+    for (int width : new int[] {32, 48, 80, 96, 100}) {
+      for (String ext : new String[] {"mkv", "gif"}) {
+        Path file = Clips.write(dir.resolve(width + "." + ext), width, 16, 10, 10, 0,
+            new Clips.Shot(Clips.GREEN, 0));
+        try (VideoFileSource source = new VideoFileSource(file, null, false); Frame f = source.read()) {
+          assertEquals(width, f.width(), file.toString());
+          for (int x = 0; x < width; x += 7) {
+            assertEquals('G', Clips.colourClass(Frames.pixel(f.image(), x, 8)), file + " column " + x);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void aLoopContinuesTheTimelineSoTimeNeverRunsBack(@TempDir Path dir) throws Exception {
     Path clip = Clips.constantRate(dir.resolve("loop.mkv"), 32, 16, 10, new int[] {Clips.RED}, new double[] {0.5});
