@@ -20,10 +20,12 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.VideoSize;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /** Image reading and geometry helpers shared by sources, backgrounds and segmenters. */
@@ -166,22 +168,41 @@ public final class Images {
   }
 
   /**
-   * Reads an image as 8-bit BGR plus its alpha when it has one (RGBA, grey+alpha, a palette with tRNS, WebP alpha);
-   * an opaque image has a null alpha. Opaque images are read with EXIF orientation applied (OpenCV's colour read);
-   * OpenCV ignores EXIF orientation when it keeps the alpha channel, so an image with transparency is taken as
-   * stored.
+   * Reads an image as 8-bit BGR plus its alpha when it has one (RGBA, grey+alpha, a palette, RGB or grey colour key,
+   * WebP alpha); an opaque image has a null alpha. The file is checked before it is decoded ({@link FileChecks#image}:
+   * a regular file in a known format, at most {@link FileChecks#MAX_IMAGE_PIXELS} by its header) and read through
+   * the descriptor checked ({@link OpenedFile}). EXIF orientation is applied to colour and alpha alike: OpenCV
+   * applies it only when it drops the alpha channel, so for a transparent image it is applied here.
    */
   public static Picture readPicture(Path path) throws IOException {
-    FileTypes.checkReadable(path);
-    Mat raw = decoded(path, imread(path.toString(), IMREAD_UNCHANGED));
-    int channels = raw.channels();
-    if (channels != 2 && channels != 4) {
-      raw.close();
-      return new Picture(decoded(path, imread(path.toString(), IMREAD_COLOR)), null);
+    try (OpenedFile file = OpenedFile.open(path, Long.MAX_VALUE)) {
+      FileChecks.image(file);
+      String opened = file.path().toString();
+      Mat raw = decoded(path, imread(opened, IMREAD_UNCHANGED));
+      int channels = raw.channels();
+      // OpenCV turns a grey image's colour key into nothing (a palette's or RGB one's into alpha): done here.
+      OptionalInt key = channels == 1 ? GreyColourKey.of(file.path()) : OptionalInt.empty();
+      if (channels != 2 && channels != 4 && key.isEmpty()) {
+        raw.close();
+        return new Picture(decoded(path, imread(opened, IMREAD_COLOR)), null);
+      }
+      try (raw) {
+        Picture picture = key.isPresent() ? keyed(raw, key.getAsInt()) : split(raw);
+        int orientation = ExifOrientation.read(file.path());
+        ExifOrientation.apply(orientation, picture.bgr());
+        ExifOrientation.apply(orientation, picture.alpha());
+        return picture;
+      }
     }
-    try (raw) {
-      return split(raw);
+  }
+
+  /** A grey image whose one grey {@code key} (as decoded: 8 or 16 bits) is transparent, every other opaque. */
+  private static Picture keyed(Mat grey, int key) {
+    Mat alpha = new Mat();
+    try (Mat keyValue = new Mat(1, 1, grey.type(), new Scalar(key))) {
+      opencv_core.compare(grey, keyValue, alpha, opencv_core.CMP_NE);
     }
+    return new Picture(split(grey).bgr(), alpha); // split gives no alpha for one channel
   }
 
   /**

@@ -80,7 +80,8 @@ class SourcesTest {
     Path badPng = dir.resolve("bad.png");
     Files.writeString(badPng, "not a png");
     IOException p = assertThrows(IOException.class, () -> Sources.open(badPng, null, false));
-    assertTrue(p.getMessage().contains("cannot decode image"), p.getMessage());
+    assertEquals(badPng + ": not an image vbackcam reads, or its header is damaged (expected PNG, JPEG, BMP, WebP,"
+        + " TIFF, PPM or GIF)", p.getMessage());
     IOException o = assertThrows(IOException.class,
         () -> Sinks.open(dir.resolve("no/such/dir/out.mp4"), new VideoSize(64, 64), 30));
     assertTrue(o.getMessage().contains("does not exist"), o.getMessage());

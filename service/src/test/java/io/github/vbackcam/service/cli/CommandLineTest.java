@@ -163,12 +163,13 @@ class CommandLineTest {
     Files.write(corrupt, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
     Cli bad = Cli.run("render", "--input", corrupt.toString(), "--output", out.toString());
     assertEquals(1, bad.status());
-    assertTrue(bad.err().contains("cannot decode image " + corrupt), bad.err());
+    assertTrue(bad.err().contains(corrupt + ": not an image vbackcam reads, or its header is damaged"), bad.err());
 
     Cli badBackground = Cli.run("render", "--input", portrait.toString(), "--background", corrupt.toString(),
         "--output", out.toString());
     assertEquals(1, badBackground.status());
-    assertTrue(badBackground.err().contains("cannot decode image " + corrupt), badBackground.err());
+    assertTrue(badBackground.err().contains(corrupt + ": not an image vbackcam reads, or its header is damaged"),
+        badBackground.err());
 
     Cli model = Cli.run("render", "--input", portrait.toString(), "--model", "bogus", "--output", out.toString());
     assertEquals(1, model.status());
