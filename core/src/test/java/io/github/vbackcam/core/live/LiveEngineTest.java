@@ -21,8 +21,6 @@ import io.github.vbackcam.core.sink.ConsumerMonitor;
 import io.github.vbackcam.core.segment.Segmenter;
 import io.github.vbackcam.core.segment.SegmenterFactory;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterEach;
@@ -216,37 +215,47 @@ class LiveEngineTest {
   }
 
   /**
-   * A background file that takes its time (here a FIFO: opening it blocks until a writer comes) must not hold up
+   * A background file that takes its time (here a 49-megapixel PNG, about half a second to decode) must not hold up
    * status(), which every D-Bus property read calls; the old effect shows until the new one has opened.
    */
   @Test
   void aSlowBackgroundDoesNotHoldUpStatus(@TempDir Path dir) throws Exception {
     start(1);
-    Path fifo = dir.resolve("slow.png");
-    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+    Path big = dir.resolve("big.png");
+    try (Mat picture = new Mat(7000, 7000, opencv_core.CV_8UC3, new Scalar(0, 255, 0, 0))) {
+      assertTrue(opencv_imgcodecs.imwrite(big.toString(), picture), "writing " + big);
+    }
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread setter = new Thread(() -> {
       try {
-        engine.setEffect(new Effect.Image(fifo, false));
+        engine.setEffect(new Effect.Image(big, false));
       } catch (IOException | RuntimeException e) {
         failure.set(e);
       }
     }, "slow-background");
     setter.start();
-    Effect red = new Effect.Color(0xff0000, false);
     try {
-      await("setEffect waiting in the background's open", () -> Arrays.stream(setter.getStackTrace())
-          .anyMatch(f -> f.getMethodName().equals("isAnimatedImage")));
+      await("setEffect decoding the picture", () -> Arrays.stream(setter.getStackTrace())
+          .anyMatch(f -> f.getMethodName().equals("imread")));
       LiveStatus during = CompletableFuture.supplyAsync(engine::status).get(2, TimeUnit.SECONDS);
-      assertEquals(red, during.effect());
+      assertEquals(new Effect.Color(0xff0000, false), during.effect());
     } finally {
-      try (OutputStream writer = Files.newOutputStream(fifo)) {
-        // An empty write end: the open returns, and the file is then refused for not being a regular file.
-      }
-      setter.join(5000);
+      setter.join(10_000);
     }
-    assertTrue(failure.get() instanceof IOException, String.valueOf(failure.get()));
-    assertEquals(red, engine.status().effect());
+    assertEquals(null, failure.get());
+    await("the new background", () -> sink.last().equals("green"));
+  }
+
+  /** A FIFO named like a picture is refused at once (opening it must not wait for a writer); the old effect stays. */
+  @Test
+  void aFifoBackgroundIsRefusedWithoutWaiting(@TempDir Path dir) throws Exception {
+    start(1);
+    Path fifo = dir.resolve("slow.png");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+    IOException e = CompletableFuture.supplyAsync(() -> assertThrows(IOException.class,
+        () -> engine.setEffect(new Effect.Image(fifo, false)))).get(2, TimeUnit.SECONDS);
+    assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+    assertEquals(new Effect.Color(0xff0000, false), engine.status().effect());
   }
 
   @Test
