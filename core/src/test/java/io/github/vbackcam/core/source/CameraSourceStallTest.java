@@ -9,6 +9,7 @@ import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * FIFO, which the camera source reads through FFmpeg as it reads a webcam. The camera's gaps are FFmpeg stopped
  * (SIGSTOP) and continued (SIGCONT): the reader blocks in the camera exactly as on a webcam that delivers late.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES) // FFmpeg failing before it opens the FIFO leaves the open blocked
+// FFmpeg failing before it opens the FIFO leaves the grabber's open blocked in native code, which no interrupt ends:
+// the timeout fails the test from a thread of its own, and the others go on.
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CameraSourceStallTest {
 
   private static final long S = 1_000_000_000L;
@@ -106,7 +109,7 @@ class CameraSourceStallTest {
   @Timeout(60)
   void aFrameTheReaderCannotConvertFailsReadInsteadOfHangingIt(@TempDir Path dir) throws Exception {
     Path clip = dir.resolve("clip.y4m");
-    assertEquals(0, new ProcessBuilder(ffmpeg(), "-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
+    assertEquals(0, ffmpeg("-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
         "testsrc2=size=160x90:rate=15", "-frames:v", "30", "-pix_fmt", "yuv420p", "-y", clip.toString())
         .inheritIO().start().waitFor(), "ffmpeg");
     // A real grabber on a real clip whose frames come back without pixels, as a broken driver's might: the reader
@@ -129,10 +132,15 @@ class CameraSourceStallTest {
 
   /**
    * The ffmpeg program of the FFmpeg the product bundles (JavaCPP's presets carry it beside the libraries), so the
-   * test needs no system FFmpeg.
+   * test needs no system FFmpeg. The program has no RUNPATH: it finds the libraries beside it (libva.so.2 among
+   * them, which a minimal Debian lacks) through LD_LIBRARY_PATH.
    */
-  private static String ffmpeg() {
-    return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+  private static ProcessBuilder ffmpeg(String... arguments) {
+    Path program = Path.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
+    ProcessBuilder builder = new ProcessBuilder(program.toString());
+    builder.command().addAll(List.of(arguments));
+    builder.environment().put("LD_LIBRARY_PATH", program.getParent().toString());
+    return builder;
   }
 
   /** A real FFmpeg playing a test pattern live (-re) at 15 fps into a FIFO as Y4M, a frame per write. */
@@ -143,7 +151,7 @@ class CameraSourceStallTest {
     Feed(Path fifo) throws IOException, InterruptedException {
       this.fifo = fifo;
       assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
-      process = new ProcessBuilder(ffmpeg(), "-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
+      process = ffmpeg("-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
           "testsrc2=size=160x90:rate=15", "-pix_fmt", "yuv420p", "-flush_packets", "1", "-f", "yuv4mpegpipe", "-y",
           fifo.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
