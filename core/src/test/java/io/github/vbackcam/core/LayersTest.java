@@ -28,7 +28,7 @@ class LayersTest {
       Map.entry("sink", Set.of("", "internal", "internal.v4l2", "internal.pipewire")),
       Map.entry("source", Set.of("", "internal")),
       Map.entry("device", Set.of()),
-      Map.entry("tfjs", Set.of("")),
+      Map.entry("tfjs", Set.of("", "internal")),
       Map.entry("internal", Set.of("")),
       Map.entry("internal.v4l2", Set.of()),
       Map.entry("internal.pipewire", Set.of()));
