@@ -163,14 +163,8 @@ public final class ExifOrientation {
     return NORMAL;
   }
 
-  /** Exactly {@code n} bytes at {@code position}; past the end reads as zeros (and matches nothing). */
   private byte[] read(long position, int n) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(n);
-    long at = position;
-    while (b.hasRemaining() && file.read(b, at) > 0) {
-      at = position + b.position();
-    }
-    return b.array();
+    return FileChecks.readAt(file, position, n);
   }
 
   private static String ascii(byte[] b, int from, int n) {

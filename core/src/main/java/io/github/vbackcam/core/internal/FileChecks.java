@@ -157,6 +157,19 @@ public final class FileChecks {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
+  /**
+   * Exactly {@code n} bytes of {@code file} at {@code position}, for the header readers of this package: past the end
+   * of a file cut short they read as zeros, which match no signature and fail the checks.
+   */
+  static byte[] readAt(FileChannel file, long position, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    long at = position;
+    while (b.hasRemaining() && file.read(b, at) > 0) {
+      at = position + b.position();
+    }
+    return b.array();
+  }
+
   /** Width and height from an image file's header, read in small pieces without decoding the picture. */
   static final class ImageHeader {
     private final FileChannel file;
@@ -298,14 +311,8 @@ public final class FileChecks {
       return fields;
     }
 
-    /** Exactly {@code n} bytes at {@code position}; a file cut short reads as zeros (and fails the checks). */
     private byte[] read(long position, int n) throws IOException {
-      ByteBuffer b = ByteBuffer.allocate(n);
-      long at = position;
-      while (b.hasRemaining() && file.read(b, at) > 0) {
-        at = position + b.position();
-      }
-      return b.array();
+      return readAt(file, position, n);
     }
 
     private static boolean starts(byte[] h, int... magic) {

@@ -53,11 +53,6 @@ final class GreyColourKey {
   }
 
   private static ByteBuffer read(FileChannel file, long position, int n) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(n);
-    long at = position;
-    while (b.hasRemaining() && file.read(b, at) > 0) {
-      at = position + b.position();
-    }
-    return b.flip().limit(n);
+    return ByteBuffer.wrap(FileChecks.readAt(file, position, n));
   }
 }

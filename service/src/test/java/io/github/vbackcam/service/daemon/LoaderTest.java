@@ -48,6 +48,18 @@ class LoaderTest {
     return request("effect", what, () -> ran.add(what));
   }
 
+  /** An effect change that holds the loader until {@code release}; returns once it is running. */
+  private Future<?> slowEffect(CountDownLatch release) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    Future<?> slow = request("effect", "slow", () -> {
+      started.countDown();
+      release.await();
+      ran.add("slow");
+    });
+    assertTrue(started.await(10, TimeUnit.SECONDS));
+    return slow;
+  }
+
   private static Throwable failure(Future<?> call, long millis) throws Exception {
     ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(millis, TimeUnit.MILLISECONDS));
     return e.getCause();
@@ -55,14 +67,8 @@ class LoaderTest {
 
   @Test
   void aRequestOvertakenWhileWaitingIsAnsweredAtOnceNotWhenTheLoaderReachesIt() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<?> slow = request("effect", "slow", () -> {
-      started.countDown();
-      release.await();
-      ran.add("slow");
-    });
-    assertTrue(started.await(10, TimeUnit.SECONDS));
+    Future<?> slow = slowEffect(release);
     Future<?> previous = recorded("request 0");
     for (int i = 1; i < 50; i++) {
       awaitNewest("effect", "request " + (i - 1));
@@ -89,14 +95,8 @@ class LoaderTest {
 
   @Test
   void requestsOfAnotherKindAreNotOvertakenAndRunInOrder() throws Exception {
-    CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<?> slow = request("effect", "slow", () -> {
-      started.countDown();
-      release.await();
-      ran.add("slow");
-    });
-    assertTrue(started.await(10, TimeUnit.SECONDS));
+    Future<?> slow = slowEffect(release);
     Future<?> model = request("model", "model", () -> ran.add("model"));
     awaitNewest("model", "model");
     Future<?> effect = recorded("effect");
