@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -155,10 +156,22 @@ class CameraSourceStallTest {
           "testsrc2=size=160x90:rate=15", "-pix_fmt", "yuv420p", "-flush_packets", "1", "-f", "yuv4mpegpipe", "-y",
           fifo.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      // An FFmpeg that dies before it opens the FIFO (a missing library) would leave the grabber's open blocked in
+      // native code for good, holding JavaCV's global lock, and every later test's grabber waiting on it. When the
+      // process ends, a read-write open (which never blocks) held for a second lets a reader opening meanwhile
+      // through, and its close gives that reader the end of the stream.
+      process.onExit().thenRunAsync(() -> {
+        try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
+          Thread.sleep(1000);
+        } catch (IOException | InterruptedException e) {
+          // the FIFO is gone with the test's directory: nobody waits on it
+        }
+      });
     }
 
     /** Opens the FIFO as the camera source opens a webcam: through FFmpeg, BGR frames of the camera's size. */
     CameraSource open(FrameGaps gaps) throws IOException {
+      assertTrue(process.isAlive(), () -> "ffmpeg exited with " + process.exitValue() + " before the camera opened");
       FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(fifo.toString());
       grabber.setFormat("yuv4mpegpipe");
       grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
