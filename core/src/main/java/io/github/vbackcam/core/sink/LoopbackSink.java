@@ -6,6 +6,7 @@ import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.v4l2.Kernel;
 import io.github.vbackcam.core.internal.v4l2.LoopbackDevice;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.function.IntConsumer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * the declared rate). Chromium's V4L2 capture restarts its stream after one second without a frame and gives up after
  * ten ("Multiple continuous timeouts while read-polling"), and frames stop for seconds while a camera opens, stalls
  * before it counts as lost, or a model loads. While nobody watches (v4l2loopback's client-usage events) nothing is
- * repeated and the keep-alive thread sleeps.
+ * repeated and the keep-alive thread sleeps. When apps streaming the device still went a second or more without a
+ * frame (a machine too busy to run the service), a warning says how long, at most once per ten seconds: the log then
+ * explains a browser that restarted or dropped the camera.
  *
  * <p>While nobody streams the device, the camera's frames are written twice a second of media time at most
  * ({@link #UNWATCHED_INTERVAL_MICROS}, the default idle placeholder's rate; a frame whose time went back is
@@ -50,6 +53,11 @@ public final class LoopbackSink implements FrameSink {
   public static final long KEEP_ALIVE_MILLIS = 600;
   /** While nobody streams, a camera frame is written at least this long after the last one written (media time). */
   static final long UNWATCHED_INTERVAL_MICROS = 500_000;
+  /** How long after the last app stops streaming it counts as gone: a restart within this is the same app. */
+  public static final long STREAM_RESTART_GRACE_MILLIS = 1000;
+  /** A wait for a frame this long makes Chromium restart its stream: worth a warning. */
+  static final long STARVED_NANOS = 1_000_000_000L;
+  private static final long STARVED_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
   private final LoopbackDevice device;
   private final VideoSize size;
@@ -67,6 +75,9 @@ public final class LoopbackSink implements FrameSink {
   private boolean rateRefused;
   private boolean pictureWritten;
   private long lastWriteNanos;
+  /** When someone last started streaming: a wait for a frame counts from then at the earliest. */
+  private long watchedSinceNanos = System.nanoTime();
+  private long lastStarvedWarningNanos = watchedSinceNanos - STARVED_WARNING_INTERVAL_NANOS;
   /** The media time of the last frame written, for {@link #UNWATCHED_INTERVAL_MICROS}. */
   private long lastWrittenPtsMicros;
   /** Until client-usage events say otherwise (a driver without them included), someone may be watching. */
@@ -142,12 +153,12 @@ public final class LoopbackSink implements FrameSink {
       }
       last.convertIfChanged(image, () -> converter.convert(image).get(yuyv));
       device.write(yuyv);
+      wrote();
       lastWrittenPtsMicros = pts;
       if (!pictureWritten) {
         pictureWritten = true;
         lock.notifyAll(); // the keep-alive thread sleeps until there is a picture to repeat
       }
-      lastWriteNanos = System.nanoTime();
       // Neither a placeholder (the camera opening while an app already streams) nor anything written while nobody
       // streams is the camera's rate.
       if (watched && !frame.isPlaceholder()) {
@@ -177,7 +188,7 @@ public final class LoopbackSink implements FrameSink {
             }
             failed = true;
           }
-          lastWriteNanos = System.nanoTime();
+          wrote();
           quiet = 0;
         }
         try {
@@ -193,9 +204,24 @@ public final class LoopbackSink implements FrameSink {
     }
   }
 
+  /** Notes that a write just ended; warns when apps streaming the device had waited too long for it. Lock held. */
+  private void wrote() {
+    long now = System.nanoTime();
+    long waited = now - Math.max(lastWriteNanos, watchedSinceNanos);
+    if (watched && pictureWritten && waited >= STARVED_NANOS
+        && now - lastStarvedWarningNanos >= STARVED_WARNING_INTERVAL_NANOS) {
+      lastStarvedWarningNanos = now;
+      LOG.warn("{}: apps streaming it got no frame for {} s (Chromium restarts its capture after 1 s without one "
+          + "and gives up after 10): the service got too little CPU", device.path(),
+          String.format(Locale.ROOT, "%.1f", waited / 1e9));
+    }
+    lastWriteNanos = now;
+  }
+
   /**
    * Who is watching, from v4l2loopback's client-usage event; when the driver lacks the event, a monitor that always
-   * reports one consumer and says so in its mode.
+   * reports one consumer and says so in its mode. The last app stopping its stream is reported only when nobody
+   * streams again within {@link #STREAM_RESTART_GRACE_MILLIS}.
    */
   public ConsumerMonitor consumerMonitor() throws IOException {
     if (!device.subscribeClientUsage()) {
@@ -205,6 +231,8 @@ public final class LoopbackSink implements FrameSink {
     return new ConsumerMonitor() {
       private volatile boolean closed;
       private Thread thread;
+      /** The usage last reported; written before the thread starts, then by it alone. */
+      private int reported = -1;
 
       @Override
       public String mode() {
@@ -222,6 +250,7 @@ public final class LoopbackSink implements FrameSink {
           // v4l2loopback queues the current usage on subscription: report it before the camera is first opened.
           int initial = device.awaitClientUsage(200);
           if (initial >= 0) {
+            reported = initial;
             report.accept(initial);
           }
         } catch (IOException e) {
@@ -231,7 +260,11 @@ public final class LoopbackSink implements FrameSink {
           while (!closed) {
             try {
               int usage = device.awaitClientUsage(250);
+              if (usage == 0 && reported > 0 && streamsAgainWithinGrace()) {
+                continue; // the same app, restarting its stream: nothing changed for the engine
+              }
               if (usage >= 0) {
+                reported = usage;
                 report.accept(usage);
               }
             } catch (IOException e) {
@@ -245,6 +278,24 @@ public final class LoopbackSink implements FrameSink {
         }, "vbackcam-consumers");
         thread.setDaemon(true);
         thread.start();
+      }
+
+      /**
+       * Whether someone streams again within {@link #STREAM_RESTART_GRACE_MILLIS} of the last app stopping: a stream
+       * stopped and started at once (Chromium restarts its capture after a second without a frame; an app changing
+       * the format) is not the app leaving, and closing and opening the webcam for it costs a second or more of
+       * frozen picture (and blinks its light). PipeWireSink grants a pausing link the same.
+       */
+      private boolean streamsAgainWithinGrace() throws IOException {
+        long deadline = System.nanoTime() + STREAM_RESTART_GRACE_MILLIS * 1_000_000;
+        long left;
+        while (!closed && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+          int usage = device.awaitClientUsage((int) Math.min(left, 250));
+          if (usage >= 0) {
+            return usage > 0;
+          }
+        }
+        return false;
       }
 
       @Override
@@ -266,6 +317,8 @@ public final class LoopbackSink implements FrameSink {
     synchronized (lock) {
       if (watched && !now) {
         meter.reset(); // the next app's rate is measured from its own frames
+      } else if (!watched && now) {
+        watchedSinceNanos = System.nanoTime();
       }
       watched = now;
       lock.notifyAll();

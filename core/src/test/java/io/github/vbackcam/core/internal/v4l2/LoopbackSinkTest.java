@@ -13,6 +13,10 @@ import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
 import io.github.vbackcam.core.VideoSize;
@@ -35,6 +39,7 @@ import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loopback sink writes each frame's pixels as one YUYV buffer of the negotiated size, converting a picture only
@@ -404,6 +409,80 @@ class LoopbackSinkTest {
       Thread.sleep(10);
     }
     assertEquals(last, usage.get(usage.size() - 1), "client usage reported: " + usage);
+  }
+
+  /**
+   * An app that stops its stream and starts it again at once (Chromium, after a second without a frame) has not left:
+   * the engine hears nothing, and keeps the webcam open; an app that stops for good is reported gone after the grace.
+   */
+  @Test
+  void aStreamRestartedAtOnceIsNotTheAppLeaving() throws Exception {
+    Kernel k = fakeKernel(new ArrayList<>());
+    AtomicInteger pending = clientUsageEvents(k, 1);
+    List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0);
+         ConsumerMonitor consumers = sink.consumerMonitor()) {
+      consumers.start(usage::add);
+      assertEquals(List.of(1), usage);
+      pending.set(0); // STREAMOFF
+      while (pending.get() >= 0) {
+        Thread.sleep(1);
+      }
+      pending.set(1); // STREAMON at once
+      Thread.sleep(2 * LoopbackSink.STREAM_RESTART_GRACE_MILLIS);
+      assertEquals(List.of(1), usage, "a restarted stream was reported as the app leaving");
+      long stopped = System.nanoTime();
+      pending.set(0); // the app stops for good
+      awaitUsage(usage, 0);
+      long reportedAfter = (System.nanoTime() - stopped) / 1_000_000;
+      assertTrue(reportedAfter >= LoopbackSink.STREAM_RESTART_GRACE_MILLIS - 50,
+          "reported gone after only " + reportedAfter + " ms");
+      assertEquals(List.of(1, 0), usage);
+    }
+  }
+
+  /**
+   * A second without a frame makes Chromium restart its capture, ten make it give up: the log says when apps streaming
+   * the device waited that long (keep-alive off, as if its thread got no CPU either), once per ten seconds; a wait
+   * while nobody streamed is no one's wait.
+   */
+  @Test
+  void aSecondWithoutAFrameWhileAnAppStreamsIsLoggedOncePerTenSeconds() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(LoopbackSink.class);
+    logger.addAppender(log);
+    Kernel k = fakeKernel(new ArrayList<>());
+    AtomicInteger pending = clientUsageEvents(k, 0);
+    List<Integer> usage = Collections.synchronizedList(new ArrayList<>());
+    try (LoopbackSink sink = new LoopbackSink(k, "/dev/video20", new VideoSize(6, 4), 30, 0);
+         ConsumerMonitor consumers = sink.consumerMonitor();
+         Frame f = Frames.solid(6, 4, 0, 0, 255)) {
+      consumers.start(usage::add);
+      sink.write(f);
+      Thread.sleep(1100); // nobody streams: no one waited
+      pending.set(1);
+      awaitUsage(usage, 1);
+      sink.write(f);
+      assertEquals(List.of(), warnings(log), "a wait while nobody streamed");
+      Thread.sleep(1100);
+      sink.write(f);
+      List<String> warned = warnings(log);
+      assertEquals(1, warned.size(), "warnings: " + warned);
+      assertTrue(warned.get(0).matches("/dev/video20: apps streaming it got no frame for [1-9]\\.[0-9] s .*"),
+          warned.get(0));
+      Thread.sleep(1100);
+      sink.write(f);
+      assertEquals(1, warnings(log).size(), "a second warning within 10 s: " + warnings(log));
+    } finally {
+      logger.detachAppender(log);
+    }
+  }
+
+  private static List<String> warnings(ListAppender<ILoggingEvent> log) {
+    synchronized (log.list) {
+      return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+    }
   }
 
   @Test
