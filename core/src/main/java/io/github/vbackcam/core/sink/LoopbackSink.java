@@ -56,7 +56,7 @@ public final class LoopbackSink implements FrameSink {
   /** How long after the last app stops streaming it counts as gone: a restart within this is the same app. */
   public static final long STREAM_RESTART_GRACE_MILLIS = 1000;
   /** A wait for a frame this long makes Chromium restart its stream: worth a warning. */
-  static final long STARVED_NANOS = 1_000_000_000L;
+  private static final long STARVED_NANOS = 1_000_000_000L;
   private static final long STARVED_WARNING_INTERVAL_NANOS = 10_000_000_000L;
 
   private final LoopbackDevice device;
