@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Runs the camera for the {@link LiveEngine} on one control thread: opens it when frames should flow (someone
  * watches and no {@link PauseReason} is in effect), runs camera → chain → output until that changes or the camera
  * fails, and otherwise writes a placeholder so apps reading the virtual camera keep getting frames. A camera that
- * cannot be opened is retried with a backoff from 0.5 s to 5 s.
+ * cannot be opened is retried with a backoff from 0.5 s to 5 s. The last app leaving counts only once nobody has come
+ * back for a second ({@link ConsumerGrace}): a stream restarted at once keeps the camera open.
  */
 final class CameraSupervisor {
 
@@ -56,7 +57,7 @@ final class CameraSupervisor {
     this.camera = camera;
     this.output = output;
     this.size = size;
-    this.consumers = consumers;
+    this.consumers = new ConsumerGrace(consumers);
     this.chain = chain;
     this.placeholderFps = Math.max(1, placeholderFps);
   }

@@ -53,8 +53,6 @@ public final class LoopbackSink implements FrameSink {
   public static final long KEEP_ALIVE_MILLIS = 600;
   /** While nobody streams, a camera frame is written at least this long after the last one written (media time). */
   static final long UNWATCHED_INTERVAL_MICROS = 500_000;
-  /** How long after the last app stops streaming it counts as gone: a restart within this is the same app. */
-  public static final long STREAM_RESTART_GRACE_MILLIS = 1000;
   /** A wait for a frame this long makes Chromium restart its stream: worth a warning. */
   private static final long STARVED_NANOS = 1_000_000_000L;
   private static final long STARVED_WARNING_INTERVAL_NANOS = 10_000_000_000L;
@@ -220,8 +218,8 @@ public final class LoopbackSink implements FrameSink {
 
   /**
    * Who is watching, from v4l2loopback's client-usage event; when the driver lacks the event, a monitor that always
-   * reports one consumer and says so in its mode. The last app stopping its stream is reported only when nobody
-   * streams again within {@link #STREAM_RESTART_GRACE_MILLIS}.
+   * reports one consumer and says so in its mode. Every change is reported as it comes: the engine, not the sink,
+   * decides that a stream stopped and started again at once is the same app.
    */
   public ConsumerMonitor consumerMonitor() throws IOException {
     if (!device.subscribeClientUsage()) {
@@ -231,8 +229,6 @@ public final class LoopbackSink implements FrameSink {
     return new ConsumerMonitor() {
       private volatile boolean closed;
       private Thread thread;
-      /** The usage last reported; written before the thread starts, then by it alone. */
-      private int reported = -1;
 
       @Override
       public String mode() {
@@ -250,7 +246,6 @@ public final class LoopbackSink implements FrameSink {
           // v4l2loopback queues the current usage on subscription: report it before the camera is first opened.
           int initial = device.awaitClientUsage(200);
           if (initial >= 0) {
-            reported = initial;
             report.accept(initial);
           }
         } catch (IOException e) {
@@ -260,11 +255,7 @@ public final class LoopbackSink implements FrameSink {
           while (!closed) {
             try {
               int usage = device.awaitClientUsage(250);
-              if (usage == 0 && reported > 0 && streamsAgainWithinGrace()) {
-                continue; // the same app, restarting its stream: nothing changed for the engine
-              }
               if (usage >= 0) {
-                reported = usage;
                 report.accept(usage);
               }
             } catch (IOException e) {
@@ -278,24 +269,6 @@ public final class LoopbackSink implements FrameSink {
         }, "vbackcam-consumers");
         thread.setDaemon(true);
         thread.start();
-      }
-
-      /**
-       * Whether someone streams again within {@link #STREAM_RESTART_GRACE_MILLIS} of the last app stopping: a stream
-       * stopped and started at once (Chromium restarts its capture after a second without a frame; an app changing
-       * the format) is not the app leaving, and closing and opening the webcam for it costs a second or more of
-       * frozen picture (and blinks its light). PipeWireSink grants a pausing link the same.
-       */
-      private boolean streamsAgainWithinGrace() throws IOException {
-        long deadline = System.nanoTime() + STREAM_RESTART_GRACE_MILLIS * 1_000_000;
-        long left;
-        while (!closed && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
-          int usage = device.awaitClientUsage((int) Math.min(left, 250));
-          if (usage >= 0) {
-            return usage > 0;
-          }
-        }
-        return false;
       }
 
       @Override

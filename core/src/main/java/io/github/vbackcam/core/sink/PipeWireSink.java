@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * (SIGSEGV) under a node that renegotiated its rate while linked, and libwebrtc reads a camera's formats once.
  * Frames written while no app is linked are the idle placeholder's few a second and are not measured. A node
  * published again after PipeWire restarts offers the last rate at once. A link that pauses for less than
- * {@link #UNLINK_GRACE_MILLIS} is not reported as the app leaving, so the engine keeps the camera open.
+ * {@link #UNLINK_GRACE_MILLIS} (PipeWire reconfiguring it) is not the app leaving: its rate is not offered anew under
+ * it, and the consumer count does not change.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.

@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.github.vbackcam.core.Clips;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.Frames;
+import io.github.vbackcam.core.LogCapture;
 import io.github.vbackcam.core.PatchedMedia;
 import io.github.vbackcam.core.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Random;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -24,7 +23,6 @@ import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** A background video plays in real time behind any input rate: it follows the frames' times, not their count. */
 class VideoBackgroundTest {
@@ -118,22 +116,18 @@ class VideoBackgroundTest {
   void aFileCutShortKeepsItsLastGoodFrameOnShowAndSaysSoOnce(@TempDir Path dir) throws Exception {
     Path bg = noisyRgb(dir.resolve("bg.mkv"));
     assertTrue(Files.size(bg) > 256 * 1024, "larger than FFmpeg's buffer: " + Files.size(bg));
-    ListAppender<ILoggingEvent> log = new ListAppender<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(VideoBackground.class);
-    log.start();
-    logger.addAppender(log);
-    try (VideoBackground background = new VideoBackground(bg)) {
-      Files.write(bg, new byte[0]);
-      String shown = playTwoSizes(background);
-      assertTrue(shown.matches("R+G*B*"), shown);
-      String last = shown.substring(shown.length() - 20);
-      assertEquals(String.valueOf(last.charAt(0)).repeat(20), last, "the last good frame stays: " + shown);
-    } finally {
-      logger.detachAppender(log);
+    try (LogCapture log = LogCapture.of(VideoBackground.class)) {
+      try (VideoBackground background = new VideoBackground(bg)) {
+        Files.write(bg, new byte[0]);
+        String shown = playTwoSizes(background);
+        assertTrue(shown.matches("R+G*B*"), shown);
+        String last = shown.substring(shown.length() - 20);
+        assertEquals(String.valueOf(last.charAt(0)).repeat(20), last, "the last good frame stays: " + shown);
+      }
+      List<String> lines = log.lines();
+      assertEquals(1, lines.size(), "logged once: " + lines);
+      assertTrue(lines.get(0).startsWith("background video " + bg + " stopped playing"), lines.get(0));
     }
-    assertEquals(1, log.list.size(), "logged once: " + log.list);
-    assertTrue(log.list.get(0).getFormattedMessage().startsWith("background video " + bg + " stopped playing"),
-        log.list.get(0).getFormattedMessage());
   }
 
   /** 60 frames at 10 fps, the first half 64x36, the second 32x18; the background colour behind each, a letter. */

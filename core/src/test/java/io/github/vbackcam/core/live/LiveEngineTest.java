@@ -91,6 +91,22 @@ class LiveEngineTest {
     assertTrue(engine.status().fps() >= 0);
   }
 
+  /** Chromium restarting its capture, or an app moving from the loopback device to the PipeWire node: no blink. */
+  @Test
+  void anAppStreamingAgainAtOnceKeepsTheCameraOpen() throws Exception {
+    start(1);
+    await("a red frame", () -> sink.last().equals("red"));
+    int opensBefore = camera.opens.get();
+    consumers.fire(0);
+    Thread.sleep(50);
+    consumers.fire(1);
+    Thread.sleep(ConsumerGrace.MILLIS + 500);
+    assertEquals(opensBefore, camera.opens.get(), "the camera was closed and opened again for a stream restart");
+    assertEquals(1, camera.open.get());
+    assertEquals(LiveState.RUNNING, engine.status().state());
+    assertEquals("red", sink.last());
+  }
+
   @Test
   void noConsumerClosesTheCameraAndKeepsTheDeviceFedUntilOneComesBack() throws Exception {
     start(1);

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.github.vbackcam.core.LogCapture;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The stall rule with a fake clock: the test says when frames arrive, when the reader asks the camera and when the
@@ -24,21 +21,18 @@ class StallWatchTest {
 
   private final FrameGaps gaps = new FrameGaps("/dev/video0");
   private final StallWatch watch = new StallWatch(gaps, BASE);
-  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  private final Logger logger = (Logger) LoggerFactory.getLogger(FrameGaps.class);
+  private final LogCapture log = LogCapture.of(FrameGaps.class);
   /** The fake monotonic clock. */
   private long now = 1000 * S;
 
   StallWatchTest() {
-    log.start();
-    logger.addAppender(log);
     watch.arrived(now);
     watch.asking(now);
   }
 
   @AfterEach
   void detachLog() {
-    logger.detachAppender(log);
+    log.close();
   }
 
   /** Frames every {@code gap}, {@code count} times; the reader asks again right after each. */
@@ -64,7 +58,7 @@ class StallWatchTest {
   }
 
   private List<String> lines() {
-    return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    return log.lines();
   }
 
   @Test
