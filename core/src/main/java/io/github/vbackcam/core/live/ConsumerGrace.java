@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consumer count as the engine acts on it: the last consumer leaving is passed on only when nobody has come back
@@ -12,12 +14,14 @@ import java.util.function.IntConsumer;
  * leaving: Chromium restarts its V4L2 capture after a second without a frame, apps stop streaming to change the
  * format, PipeWire pauses a link to reconfigure it, and an app may move from the loopback device to the PipeWire node.
  * Closing and reopening the webcam for each costs a second or more of frozen picture and blinks the camera's light. A
- * call that ends frees the webcam a second later.
+ * call that ends frees the webcam a second later (two for an app on the PipeWire node, whose sink grants a pausing
+ * link a second of its own).
  *
  * <p>Counts reach {@code onChange} in order, on the wrapped monitor's threads or on this class's timer thread.
  */
 final class ConsumerGrace implements ConsumerMonitor {
 
+  private static final Logger LOG = LoggerFactory.getLogger(LiveEngine.class);
   /** How long nobody must consume before the engine hears of it. */
   static final long MILLIS = 1000;
 
@@ -30,6 +34,7 @@ final class ConsumerGrace implements ConsumerMonitor {
   /** Counts the drops to zero, so that a timer task of a drop someone came back from passes nothing on. */
   private long drops;
   private boolean leaving;
+  private boolean closed;
 
   ConsumerGrace(ConsumerMonitor counted) {
     this.counted = counted;
@@ -54,6 +59,9 @@ final class ConsumerGrace implements ConsumerMonitor {
   }
 
   private synchronized void changed(int count) {
+    if (closed) {
+      return; // a monitor thread that was still running when this closed
+    }
     if (count == 0 && reported > 0) {
       if (!leaving) {
         leaving = true;
@@ -67,9 +75,14 @@ final class ConsumerGrace implements ConsumerMonitor {
   }
 
   private synchronized void left(long drop) {
-    if (leaving && drop == drops) {
-      leaving = false;
+    if (closed || !leaving || drop != drops) {
+      return;
+    }
+    leaving = false;
+    try {
       report(0);
+    } catch (RuntimeException e) { // the timer's future would swallow it, and the camera would stay open unsaid
+      LOG.error("the last consumer leaving was not passed on", e);
     }
   }
 
@@ -85,6 +98,7 @@ final class ConsumerGrace implements ConsumerMonitor {
   public void close() {
     counted.close();
     synchronized (this) {
+      closed = true;
       if (timer != null) {
         timer.shutdownNow();
       }

@@ -56,6 +56,11 @@ public final class LoopbackSink implements FrameSink {
   /** A wait for a frame this long makes Chromium restart its stream: worth a warning. */
   private static final long STARVED_NANOS = 1_000_000_000L;
   private static final long STARVED_WARNING_INTERVAL_NANOS = 10_000_000_000L;
+  /**
+   * A stream started again within this of stopping is the app restarting it (Chromium does after a second without a
+   * frame): its wait for a frame, and the rate measured for it, go on.
+   */
+  private static final long RESTART_NANOS = 1_000_000_000L;
 
   private final LoopbackDevice device;
   private final VideoSize size;
@@ -75,6 +80,8 @@ public final class LoopbackSink implements FrameSink {
   private long lastWriteNanos;
   /** When someone last started streaming: a wait for a frame counts from then at the earliest. */
   private long watchedSinceNanos = System.nanoTime();
+  /** When the last app stopped streaming. */
+  private long unwatchedSinceNanos;
   private long lastStarvedWarningNanos = watchedSinceNanos - STARVED_WARNING_INTERVAL_NANOS;
   /** The media time of the last frame written, for {@link #UNWATCHED_INTERVAL_MICROS}. */
   private long lastWrittenPtsMicros;
@@ -288,10 +295,12 @@ public final class LoopbackSink implements FrameSink {
   /** Whether anyone streams the device: the keep-alive repeats pictures only while someone does. */
   private void watched(boolean now) {
     synchronized (lock) {
+      long t = System.nanoTime();
       if (watched && !now) {
-        meter.reset(); // the next app's rate is measured from its own frames
-      } else if (!watched && now) {
-        watchedSinceNanos = System.nanoTime();
+        unwatchedSinceNanos = t;
+      } else if (!watched && now && t - unwatchedSinceNanos >= RESTART_NANOS) { // a new app, not a restart
+        watchedSinceNanos = t;
+        meter.reset(); // its rate is measured from its own frames
       }
       watched = now;
       lock.notifyAll();

@@ -52,7 +52,7 @@ class ConsumerGraceTest {
     try (ConsumerGrace grace = new ConsumerGrace(counted)) {
       grace.start(heard::add);
       counted.fire(0);
-      Thread.sleep(ConsumerGrace.MILLIS * 6 / 10);
+      Thread.sleep(ConsumerGrace.MILLIS * 3 / 10);
       counted.fire(1); // back: the first drop's timer must pass nothing on
       long left = System.nanoTime();
       counted.fire(0);
