@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
  * leaving: Chromium restarts its V4L2 capture after a second without a frame, apps stop streaming to change the
  * format, PipeWire pauses a link to reconfigure it, and an app may move from the loopback device to the PipeWire node.
  * Closing and reopening the webcam for each costs a second or more of frozen picture and blinks the camera's light. A
- * call that ends frees the webcam a second later (two for an app on the PipeWire node, whose sink grants a pausing
- * link a second of its own).
+ * call that ends frees the webcam a second later. The sinks report every change as it happens.
  *
  * <p>Counts reach {@code onChange} in order, on the wrapped monitor's threads or on this class's timer thread.
  */

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * (SIGSEGV) under a node that renegotiated its rate while linked, and libwebrtc reads a camera's formats once.
  * Frames written while no app is linked are the idle placeholder's few a second and are not measured. A node
  * published again after PipeWire restarts offers the last rate at once. A link that pauses for less than
- * {@link #UNLINK_GRACE_MILLIS} (PipeWire reconfiguring it) is not the app leaving: its rate is not offered anew under
- * it, and the consumer count does not change.
+ * {@link #UNLINK_GRACE_MILLIS} (PipeWire reconfiguring it) is not the app leaving: no new rate is offered under it.
+ * The consumer count follows the link as it happens; the engine decides whether a pause is the app leaving.
  *
  * <p>The node needs no kernel module. {@link #open} fails with one line saying why (no library, no daemon) so the
  * caller can run without it; {@link #openWaiting}, for a service with no other output, waits for a daemon instead.
@@ -79,6 +79,8 @@ public final class PipeWireSink implements FrameSink {
   private volatile PipeWireStream stream;
   private volatile IntConsumer consumers;
   private volatile boolean streaming;
+  /** The consumer count last told to the engine: 1 while a link streams. Written by the supervisor thread. */
+  private volatile int counted;
   private final PipeWireStream.Listener listener = new PipeWireStream.Listener() {
     @Override
     public void streaming(PipeWireStream source, boolean on) {
@@ -224,7 +226,10 @@ public final class PipeWireSink implements FrameSink {
     return streaming;
   }
 
-  /** Reports one consumer while a PipeWire client is linked to the node, zero otherwise. */
+  /**
+   * Reports one consumer while a PipeWire client's link streams, zero otherwise, as it happens: a pause is passed on
+   * at once (the engine's grace covers one that ends at once).
+   */
   public ConsumerMonitor consumerMonitor() {
     return new ConsumerMonitor() {
       @Override
@@ -235,7 +240,7 @@ public final class PipeWireSink implements FrameSink {
       @Override
       public void start(IntConsumer onChange) {
         consumers = onChange;
-        onChange.accept(streaming ? 1 : 0);
+        onChange.accept(counted);
       }
 
       @Override
@@ -258,18 +263,22 @@ public final class PipeWireSink implements FrameSink {
           return;
         }
         if (event instanceof Streaming s && s.stream() == stream) {
+          count(s.on()); // at once: whether a pause is the app leaving is the engine's call (its ConsumerGrace)
           if (!s.on() && streaming) {
-            // A pause that ends at once (PipeWire reconfiguring the link) is not the app leaving.
+            // For the sink, a pause that ends at once (PipeWire reconfiguring the link) is not the app leaving: no
+            // new rate is offered under the paused link.
             pending = events.poll(UNLINK_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             if (pending instanceof Streaming again && again.stream() == stream && again.on()) {
               pending = null;
+              count(true);
               continue;
             }
           }
-          report(s.on());
+          linked(s.on());
         } else if (event instanceof Broken b && b.stream() == stream) {
           LOG.warn("PipeWire node {} lost: {}; it comes back when PipeWire does", NODE_NAME, b.why());
-          report(false);
+          count(false);
+          linked(false);
           stream = null;
           b.stream().close();
           if (!reconnect()) {
@@ -301,16 +310,23 @@ public final class PipeWireSink implements FrameSink {
     }
   }
 
-  private void report(boolean on) {
+  /** Whether an app is linked, for the sink's own state: frames are converted and the rate measured only then. */
+  private void linked(boolean on) {
     if (on == streaming) {
       return;
     }
     streaming = on;
     LOG.info("PipeWire node {}: {}", NODE_NAME, on ? "a client is linked" : "no client linked");
+  }
+
+  /** Tells the engine of a link streaming or not, as it happens. Supervisor thread. */
+  private void count(boolean on) {
+    int now = on ? 1 : 0;
     IntConsumer listener = consumers;
-    if (listener != null) {
-      listener.accept(on ? 1 : 0);
+    if (now != counted && listener != null) {
+      listener.accept(now);
     }
+    counted = now;
   }
 
   /** The node's name, and whether it waits for PipeWire: the service's status names its live outputs. */
