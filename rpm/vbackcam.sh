@@ -27,8 +27,10 @@ else
     }
 fi
 cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vbackcam"
-# TensorFlow's C++ start-up chatter (CUDA probing, CPU features) would drown our own log lines.
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+# TensorFlow's C++ start-up chatter (CUDA probing, CPU features) would drown our own log lines. Level 3 also hides
+# its errors: on every start its CUDA build logs "Unable to register cuBLAS factory" (the plugin registered twice,
+# harmless), and a real failure reaches us as an exception from the call that failed, which we log.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 # OpenCV's core library links OpenBLAS, which at load starts a thread per core and sets up their buffers: about 95 ms
 # of CPU at every start (perf, 2 cores), for nothing, as vbackcam makes no BLAS call. One thread skips that.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String JAVACPP_LOGGER = "org.bytedeco.javacpp.logger";
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -39,6 +40,11 @@ public final class Main implements Runnable {
   /** As {@link #run(String...)}, with picocli's output and error text going to the given writers. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     System.setProperty("ai.djl.offline", "true");
+    // JavaCPP (FFmpeg, OpenCV) logs to stderr in a format of its own unless told to use SLF4J; read when its Loader
+    // class loads, which no command has done yet.
+    if (System.getProperty(JAVACPP_LOGGER) == null) {
+      System.setProperty(JAVACPP_LOGGER, "slf4j");
+    }
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);

@@ -3,6 +3,7 @@ package io.github.vbackcam.core.sink;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSink;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FFmpegLog;
 import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * is identical to the last one (the placeholder, written again and again while nobody watches).
  */
 public final class VideoFileSink implements FrameSink {
+
+  static {
+    FFmpegLog.quiet();
+  }
 
   private final Path path;
   private final FFmpegFrameRecorder recorder;

@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FFmpegLog;
 import java.nio.Buffer;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -31,6 +32,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * recorder does.
  */
 final class Yuv420Converter implements AutoCloseable {
+
+  static {
+    FFmpegLog.quiet();
+  }
 
   private final VideoSize size;
   private final BytePointer buffer;

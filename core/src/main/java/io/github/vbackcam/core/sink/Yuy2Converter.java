@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC2;
 
+import io.github.vbackcam.core.internal.FFmpegLog;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -32,6 +33,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * the picture, and the caller copies the picture out; that copy costs 0.1 ms at 720p. Not thread-safe: one per sink.
  */
 final class Yuy2Converter implements AutoCloseable {
+
+  static {
+    FFmpegLog.quiet();
+  }
 
   /** Room after each of swscale's buffers for a block wider than any it uses (64 pixels of YUYV). */
   private static final int PADDING = 128;

@@ -3,6 +3,7 @@ package io.github.vbackcam.core.source;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FFmpegLog;
 import io.github.vbackcam.core.internal.Images;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * when that is refused. Frames are scaled to cover the output size.
  */
 public final class CameraSource implements FrameSource {
+
+  static {
+    FFmpegLog.quiet();
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(CameraSource.class);
 

@@ -15,6 +15,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
+import io.github.vbackcam.core.internal.FFmpegLog;
 import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
@@ -41,6 +42,11 @@ import org.bytedeco.javacpp.PointerPointer;
  * the grabber's position.
  */
 final class VideoContainer implements AutoCloseable {
+
+  static {
+    FFmpegLog.quiet();
+  }
+
   private final Path path;
   private final AVFormatContext context;
 

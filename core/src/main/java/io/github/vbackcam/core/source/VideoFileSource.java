@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FFmpegLog;
 import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.internal.OpenedFile;
@@ -42,8 +43,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
 public final class VideoFileSource implements FrameSource {
 
   static {
-    // FFmpeg's own logging goes to stderr by default; keep only errors.
-    avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    FFmpegLog.quiet();
   }
 
   /** Packets read ahead to find the grid a variable-rate stream's frames lie on; FFmpeg's own guess reads ~20. */

@@ -93,6 +93,17 @@ class LiveServiceTest {
   }
 
   @Test
+  @Order(2)
+  void theLogHoldsOnlyTheServicesOwnLines() throws Exception {
+    // Every line is a log event in the test's logback pattern: nothing a native library printed in a format of its
+    // own (FFmpeg's muxer summary, "Output #0, yuv4mpegpipe, ...", came before its log level was set).
+    Pattern ours = Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) [\\w$]+ - .*");
+    List<String> foreign = Files.readAllLines(live.log).stream().filter(line -> !ours.matcher(line).matches())
+        .toList();
+    assertEquals(List.of(), foreign);
+  }
+
+  @Test
   @Order(3)
   void setColorTurnsTheBackgroundGreenAndSignalsTheChange() throws Exception {
     Path signals = live.dir.resolve("signals.txt");

@@ -260,8 +260,14 @@ final class ServiceHarness implements AutoCloseable {
   ProcessBuilder java(String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-Dai.djl.offline=true", "-Dvbackcam.backgrounds="
-            + Path.of("../backgrounds").toAbsolutePath().normalize(),
-        "-cp", System.getProperty("java.class.path"), "io.github.vbackcam.service.Main"));
+            + Path.of("../backgrounds").toAbsolutePath().normalize()));
+    // The launcher's (rpm/vbackcam.sh) answers to the JVM's warnings on Java 24 and later (JEP 472, JEP 498), so
+    // that the service's log holds only its own lines on every Java the tests run on.
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    if (Runtime.version().feature() >= 23) {
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.github.vbackcam.service.Main"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("DBUS_SESSION_BUS_ADDRESS", address);
