@@ -34,6 +34,14 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
 # OpenCV's core library links OpenBLAS, which at load starts a thread per core and sets up their buffers: about 95 ms
 # of CPU at every start (perf, 2 cores), for nothing, as vbackcam makes no BLAS call. One thread skips that.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+# Java decodes file names with the locale's character set. Where that is not UTF-8 (no LANG at all, as in a minimal
+# system, a container or `env -i`, is the POSIX locale's ASCII) a name such as "ünï.jpg" cannot even be named: render
+# refused it as bad usage, a D-Bus SetBackground failed, and segment wrote no mask at all. File names on Linux
+# desktops are UTF-8; C.UTF-8 is built into glibc (2.35+) and needs no language pack.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+esac
 
 # The runtime's feature version (17, 21, 25): from its release file, or from -version where a runtime has none.
 feature() {
