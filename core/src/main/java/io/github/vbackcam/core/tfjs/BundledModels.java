@@ -2,8 +2,7 @@ package io.github.vbackcam.core.tfjs;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import io.github.vbackcam.core.internal.BoundedJson;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +69,7 @@ public final class BundledModels {
 
   private static Iterable<String> shardPaths(String name, byte[] json) throws IOException {
     try {
-      JsonObject root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+      JsonObject root = BoundedJson.parse(json).getAsJsonObject();
       java.util.List<String> paths = new java.util.ArrayList<>();
       for (JsonElement group : root.getAsJsonArray("weightsManifest")) {
         for (JsonElement path : group.getAsJsonObject().getAsJsonArray("paths")) {
@@ -82,7 +81,7 @@ public final class BundledModels {
         }
       }
       return paths;
-    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
+    } catch (BoundedJson.RefusedException | IllegalStateException | NullPointerException e) {
       throw new IOException("bundled model " + name + " has an unreadable model.json", e);
     }
   }

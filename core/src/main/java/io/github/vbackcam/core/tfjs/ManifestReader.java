@@ -71,9 +71,11 @@ final class ManifestReader {
         }
         groups.add(new Group(List.copyOf(shards), offset));
       }
-    } catch (IllegalStateException | UnsupportedOperationException | NullPointerException e) {
-      // Gson's getAs* throw these when a field has the wrong JSON type.
-      throw new ModelFormatException(json, "malformed weightsManifest: " + e.getMessage(), e);
+    } catch (IllegalStateException | UnsupportedOperationException | ClassCastException | NumberFormatException
+        | NullPointerException e) {
+      // Gson's getAs* throw these when a field has the wrong JSON type; their messages quote the JSON.
+      throw new ModelFormatException(json, "malformed weightsManifest: group " + groups.size()
+          + " has a field of the wrong JSON type");
     }
     return new ManifestReader(json, List.copyOf(groups), List.copyOf(specs));
   }
@@ -89,7 +91,7 @@ final class ManifestReader {
   private static WeightSpec weight(Path json, JsonObject w, int group, long offset) throws ModelFormatException {
     if (!w.has("name") || !w.has("shape") || !w.has("dtype")) {
       throw new ModelFormatException(json, "weightsManifest group " + group + " has a weight without name, shape "
-          + "or dtype: " + w);
+          + "or dtype");
     }
     String name = w.get("name").getAsString();
     JsonArray shapeJson = w.getAsJsonArray("shape");

@@ -2,10 +2,9 @@ package io.github.vbackcam.core.tfjs;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.github.vbackcam.core.internal.BoundedJson;
 import io.github.vbackcam.core.internal.FileChecks;
 import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
@@ -172,19 +171,20 @@ public final class TfjsModel {
     } catch (IOException e) {
       throw new ModelFormatException(json, "cannot read model file: " + e.getMessage(), e);
     }
-    JsonObject root;
+    JsonElement element;
     try {
-      JsonElement element = JsonParser.parseString(new String(jsonBytes, StandardCharsets.UTF_8));
-      if (!element.isJsonObject()) {
-        throw new ModelFormatException(json, "not a TF.js model: the JSON is not an object");
-      }
-      root = element.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw new ModelFormatException(json, "not valid JSON: " + e.getMessage(), e);
+      element = BoundedJson.parse(jsonBytes);
+    } catch (BoundedJson.RefusedException e) {
+      throw new ModelFormatException(json, e.getMessage());
     }
-    String format = root.has("format") ? root.get("format").getAsString() : "graph-model";
-    if (!"graph-model".equals(format)) {
-      throw new ModelFormatException(json, "format '" + format + "' is not supported, only graph-model");
+    if (!element.isJsonObject()) {
+      throw new ModelFormatException(json, "not a TF.js model: the JSON is not an object");
+    }
+    JsonObject root = element.getAsJsonObject();
+    JsonElement format = root.get("format");
+    if (format != null && !(format.isJsonPrimitive() && "graph-model".equals(format.getAsString()))) {
+      throw new ModelFormatException(json, (format.isJsonPrimitive() ? "format '" + format.getAsString() + "'"
+          : "a format that is not a string") + " is not supported, only graph-model");
     }
     if (!root.has("modelTopology") || !root.get("modelTopology").isJsonObject()) {
       throw new ModelFormatException(json, "no modelTopology object");
@@ -204,8 +204,13 @@ public final class TfjsModel {
     JsonObject signature = root.has("signature") && root.get("signature").isJsonObject()
         ? root.getAsJsonObject("signature") : null;
     if (signature != null && signature.has("inputs") && signature.has("outputs")) {
-      inputs = endpoints(json, signature.getAsJsonObject("inputs"), nodes, "signature input");
-      outputs = endpoints(json, signature.getAsJsonObject("outputs"), nodes, "signature output");
+      try {
+        inputs = endpoints(json, signature.getAsJsonObject("inputs"), nodes, "signature input");
+        outputs = endpoints(json, signature.getAsJsonObject("outputs"), nodes, "signature output");
+      } catch (IllegalStateException | UnsupportedOperationException | ClassCastException e) {
+        // Gson's getAs* throw these when a field has the wrong JSON type; their messages quote the JSON.
+        throw new ModelFormatException(json, "malformed signature: a field has the wrong JSON type");
+      }
     } else {
       inputs = placeholders(graph);
       outputs = sinks(graph);

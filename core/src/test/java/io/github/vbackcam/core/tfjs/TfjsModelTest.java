@@ -1,10 +1,12 @@
 package io.github.vbackcam.core.tfjs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +174,51 @@ class TfjsModelTest {
     Files.writeString(json, "{\"format\": \"layers-model\"}");
     assertTrue(assertThrows(ModelFormatException.class, () -> TfjsModel.read(json)).getMessage()
         .contains("layers-model"));
+  }
+
+  /**
+   * The tester's files: 1.2 MB nesting objects 200,000 deep overflowed the stack; 10 MB of brackets built a tree of
+   * hundreds of MB; 15 MB of 900,000 keys added 222 MB. All are refused from a streaming walk, naming the file and
+   * the problem, allocating little more than the file's bytes.
+   */
+  @Test
+  void deepOrHugeJsonIsRefusedBeforeATreeIsBuilt() throws Exception {
+    Path json = dir.resolve("model.json");
+    Files.writeString(json, "{\"modelTopology\":" + "{\"a\":".repeat(200_000) + "1" + "}".repeat(200_000) + "}");
+    assertRefusedCheaply(json, "JSON nested deeper than 64 levels");
+    Files.writeString(json, "[".repeat(5_000_000) + "]".repeat(5_000_000));
+    assertRefusedCheaply(json, "JSON nested deeper than 64 levels");
+    StringBuilder keys = new StringBuilder("{\"modelTopology\":{");
+    for (int i = 0; i < 900_000; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+    }
+    Files.writeString(json, keys.append("}}"));
+    assertRefusedCheaply(json, "JSON of more than 500,000 tokens (names and values)");
+  }
+
+  @Test
+  void fieldsOfTheWrongTypeAreNamedWithoutQuotingTheJson() throws Exception {
+    Path json = copyOf(FLOAT_050);
+    String model = Files.readString(json);
+    Files.writeString(json, model.replaceFirst("\"shape\"\\s*:\\s*\\[", "\"shape\": [\"secret\", "));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> TfjsModel.read(json));
+    assertEquals(json + ": malformed weightsManifest: group 0 has a field of the wrong JSON type", e.getMessage());
+    Files.writeString(json, model.replaceFirst("\"weights\"\\s*:\\s*\\[", "\"weights\": [\"secret\", "));
+    e = assertThrows(ModelFormatException.class, () -> TfjsModel.read(json));
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
+    Files.writeString(json, "{\"format\": {\"secret\": 1}}");
+    e = assertThrows(ModelFormatException.class, () -> TfjsModel.read(json));
+    assertEquals(json + ": a format that is not a string is not supported, only graph-model", e.getMessage());
+  }
+
+  private static void assertRefusedCheaply(Path json, String problem) {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> TfjsModel.read(json));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(json + ": " + problem, e.getMessage());
+    // The file's bytes, read once, and a few buffers: not a tree.
+    assertTrue(allocated < 3 * json.toFile().length() + 8_000_000, allocated + " bytes allocated");
   }
 
   @Test
