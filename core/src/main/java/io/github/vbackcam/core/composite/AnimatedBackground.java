@@ -21,7 +21,8 @@ import org.bytedeco.opencv.opencv_core.MatVector;
 
 /**
  * An animated image (GIF, APNG, animated WebP) played as browsers play it: each frame for its own delay, on the
- * {@link MediaClock} (never one frame per output frame), a delay of 10 ms or less shown as 100 ms, and looped as the
+ * {@link MediaClock} (never one frame per output frame), a delay of 10 ms or less shown as 100 ms (a GIF frame with no
+ * Graphic Control Extension has a delay of 0, not the one of the frame before), and looped as the
  * file says: forever for a loop count of 0, else that many plays (a GIF's count is repeats after the first, and a
  * GIF without one plays once), then the last frame stays. Transparent pixels show the real scene.
  */
@@ -69,11 +70,13 @@ public final class AnimatedBackground implements Background {
       }
       MatVector pictures = animation.frames();
       int n = (int) pictures.size();
+      // A GIF's delays from its structure: OpenCV's are wrong for a frame without a Graphic Control Extension.
+      int[] gifDelays = AnimationHeader.gifDelays(file.path());
       ends = new long[n];
       long end = 0;
       for (int i = 0; i < n; i++) {
         decoded.add(new Picture(Images.split(pictures.get(i))));
-        int delay = animation.durations().get(i);
+        int delay = gifDelays != null && i < gifDelays.length ? gifDelays[i] : animation.durations().get(i);
         end += 1000L * (delay <= SHORT_DELAY_MS ? SHORT_DELAY_SHOWN_MS : delay);
         ends[i] = end;
       }

@@ -11,6 +11,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How many frames an animated image holds, read from its structure without decoding a pixel: a GIF's image
@@ -24,13 +26,13 @@ public final class AnimationHeader {
 
   /** The number of frames in the image at {@code path}; -1 when it is not a GIF, APNG or WebP, or is damaged. */
   public static int frames(Path path) throws IOException {
-    try (FileChannel file = FileChannel.open(path);
-         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(file), 1 << 16))) {
+    try (FileChannel file = FileChannel.open(path); DataInputStream in = stream(file)) {
       byte[] head = new byte[12];
       in.readFully(head);
       String magic = new String(head, StandardCharsets.ISO_8859_1);
       if (magic.startsWith("GIF8")) {
-        return gif(head[10] & 0xff, in);
+        int[] delays = gif(head[10] & 0xff, in);
+        return delays == null ? -1 : delays.length;
       }
       if ((head[0] & 0xff) == 0x89 && magic.startsWith("PNG", 1)) {
         return apng(in);
@@ -45,13 +47,35 @@ public final class AnimationHeader {
   }
 
   /**
-   * After the first 12 bytes (the signature and the screen descriptor up to its background colour, {@code flags}
-   * among them): the aspect ratio, the global colour table, then the blocks.
+   * Each frame's delay in milliseconds, for a GIF; null for any other file or a damaged GIF. A frame's delay is the
+   * one of the Graphic Control Extension right before it, and 0 for a frame without one: a GCE applies to the one
+   * image that follows it, as browsers read it (OpenCV's decoder instead gives such a frame 1 s, or the delay of the
+   * frame before, and PIL writes frames without a GCE when their duration is 0).
    */
-  private static int gif(int flags, DataInputStream in) throws IOException {
+  public static int[] gifDelays(Path path) throws IOException {
+    try (FileChannel file = FileChannel.open(path); DataInputStream in = stream(file)) {
+      byte[] head = new byte[12];
+      in.readFully(head);
+      return new String(head, 0, 4, StandardCharsets.ISO_8859_1).equals("GIF8") ? gif(head[10] & 0xff, in) : null;
+    } catch (EOFException e) {
+      return null;
+    }
+  }
+
+  private static DataInputStream stream(FileChannel file) {
+    return new DataInputStream(new BufferedInputStream(Channels.newInputStream(file), 1 << 16));
+  }
+
+  /**
+   * After the first 12 bytes (the signature and the screen descriptor up to its background colour, {@code flags}
+   * among them): the aspect ratio, the global colour table, then the blocks. Returns each whole frame's delay in
+   * milliseconds (see {@link #gifDelays}), or null when there is no whole frame.
+   */
+  private static int[] gif(int flags, DataInputStream in) throws IOException {
     in.skipNBytes(1);
     skipColourTable(in, flags);
-    int frames = 0;
+    List<Integer> delays = new ArrayList<>();
+    int pending = 0; // the delay a Graphic Control Extension gave the next image
     while (true) {
       int block;
       try {
@@ -67,22 +91,39 @@ public final class AnimationHeader {
             in.skipNBytes(1); // the LZW minimum code size
             skipSubBlocks(in);
           } catch (EOFException e) {
-            return frames > 0 ? frames : -1; // a frame cut short is not counted
+            return whole(delays); // a frame cut short is not counted
           }
-          frames++;
+          delays.add(pending);
+          pending = 0;
         }
         case 0x21 -> { // an extension: its label, then sub-blocks
-          in.skipNBytes(1);
+          if (in.readUnsignedByte() == 0xf9) {
+            pending = graphicControlDelay(in);
+          }
           skipSubBlocks(in);
         }
-        case 0x3b -> {
-          return frames;
-        }
-        default -> {
-          return frames > 0 ? frames : -1; // damaged or cut after the last whole frame: decoders stop there too
+        default -> { // the trailer (0x3b), or damaged or cut after the last whole frame: decoders stop there too
+          return whole(delays);
         }
       }
     }
+  }
+
+  /** The delay in a Graphic Control Extension's first sub-block (packed fields, delay in 1/100 s, colour index). */
+  private static int graphicControlDelay(DataInputStream in) throws IOException {
+    int size = in.readUnsignedByte();
+    if (size < 3) {
+      in.skipNBytes(size);
+      return 0;
+    }
+    in.skipNBytes(1);
+    int delay = in.readUnsignedByte() | in.readUnsignedByte() << 8;
+    in.skipNBytes(size - 3);
+    return delay * 10;
+  }
+
+  private static int[] whole(List<Integer> delays) {
+    return delays.isEmpty() ? null : delays.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static void skipColourTable(DataInputStream in, int flags) throws IOException {

@@ -57,6 +57,18 @@ class AnimatedBackgroundTest {
     assertEquals("RRGGBBRRGG", colours(fast, 20, 10));
   }
 
+  /**
+   * A Graphic Control Extension gives its delay to the one image after it; an image without one has a delay of 0,
+   * shown for 100 ms as browsers show it (OpenCV gave it 1 s, or the delay of the frame before).
+   */
+  @Test
+  void aGifFrameWithoutAGraphicControlExtensionLastsOneHundredMilliseconds(@TempDir Path dir) throws Exception {
+    Path none = gif(dir.resolve("d0.gif"), null, null, null);
+    assertEquals("RRRGGGBBB".repeat(2), colours(none, 30, 18));
+    Path mixed = gif(dir.resolve("mixed.gif"), 500, null, 500);
+    assertEquals("R".repeat(15) + "GGG" + "B".repeat(15) + "RRR", colours(mixed, 30, 36));
+  }
+
   @Test
   void anAnimatedImageIsAnImageEffectThatOpensAnAnimation(@TempDir Path dir) throws Exception {
     Path gif = Clips.write(dir.resolve("b.gif"), 32, 16, 100, 90, 0, shots());
@@ -120,6 +132,31 @@ class AnimatedBackgroundTest {
       assertTrue(opencv_imgcodecs.imwriteanimation(file.toString(), animation), "animated WebP written");
     }
     return file;
+  }
+
+  /**
+   * A GIF written byte by byte, looping forever: a 32x16 screen with red, green, then blue drawn at pixel (20, 10),
+   * one 1x1 image each, each after a Graphic Control Extension with its delay in ms, or after none for null.
+   */
+  private static Path gif(Path file, Integer... delays) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes("GIF89a".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.writeBytes(new byte[] {32, 0, 16, 0, (byte) 0x81, 0, 0}); // a global table of 4 colours
+    out.writeBytes(new byte[] {(byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0, (byte) 255, 0, 0, 0});
+    out.writeBytes(new byte[] {0x21, (byte) 0xff, 11});
+    out.writeBytes("NETSCAPE2.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.writeBytes(new byte[] {3, 1, 0, 0, 0}); // repeat forever
+    for (int colour = 0; colour < delays.length; colour++) {
+      if (delays[colour] != null) {
+        int centis = delays[colour] / 10;
+        out.writeBytes(new byte[] {0x21, (byte) 0xf9, 4, 0, (byte) centis, (byte) (centis >> 8), 0, 0});
+      }
+      out.writeBytes(new byte[] {0x2c, 20, 0, 10, 0, 1, 0, 1, 0, 0}); // at (20, 10), 1x1, no local table
+      // LZW with 3-bit codes, least significant bit first: clear (4), the colour's index, end (5).
+      out.writeBytes(new byte[] {2, 2, (byte) (4 | colour << 3 | (5 & 3) << 6), (byte) (5 >> 2), 0});
+    }
+    out.write(0x3b);
+    return java.nio.file.Files.write(file, out.toByteArray());
   }
 
   /** The colour shown behind {@code count} frames at {@code fps}, one letter a frame. */
