@@ -9,7 +9,12 @@ import io.github.vbackcam.core.internal.OutputFile;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.segment.Segmenter;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -59,12 +65,29 @@ public final class SegmentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Path> images = images(input);
+    for (Path path : List.of(input, output)) {
+      if (path.toString().isEmpty()) { // Path.of("") is the current directory: never what an empty argument meant
+        throw new ParameterException(spec.commandLine(), (path == input ? "-i/--input" : "-o/--output")
+            + " is empty");
+      }
+    }
+    List<String> failed = new ArrayList<>();
+    List<Path> images = new ArrayList<>();
+    for (Path image : images(input)) {
+      if (nameIsEncodable(image)) {
+        images.add(image);
+      } else {
+        // Java reads such a name with U+FFFD in place of the bad bytes, so every later use of it (the image, its
+        // mask's name) would fail or name another file; in the POSIX locale, even any non-ASCII name.
+        LOG.error("{}: the file name is not valid {}; rename it", image, System.getProperty("sun.jnu.encoding"));
+        failed.add(image.getFileName().toString());
+      }
+    }
     checkDistinctMasks(images);
-    Files.createDirectories(output);
+    createOutputDirectory(output);
     checkMaskTargets(images, output);
     long start = System.nanoTime();
-    List<String> failed = new ArrayList<>();
+    int total = images.size() + failed.size();
     try (Segmenter segmenter = Engines.catalog(engine).open(model)) {
       int done = 0;
       for (Path image : images) {
@@ -81,13 +104,48 @@ public final class SegmentCommand implements Callable<Integer> {
         }
       }
     }
-    int written = images.size() - failed.size();
+    int written = total - failed.size();
     LOG.info("Wrote {} masks to {} in {} ms", written, output, (System.nanoTime() - start) / 1_000_000);
     if (!failed.isEmpty()) {
-      throw new IOException(failed.size() + " of " + images.size() + " images got no mask: "
+      throw new IOException(failed.size() + " of " + total + " images got no mask: "
           + String.join(", ", failed) + " (the reasons are above)");
     }
     return 0;
+  }
+
+  /**
+   * Whether a listed file's name survives the round trip through a Java string: a name whose bytes are not valid in
+   * the file-name encoding ({@code sun.jnu.encoding}) comes back as other bytes, or cannot be encoded at all.
+   */
+  static boolean nameIsEncodable(Path listed) {
+    try {
+      return Path.of(listed.toString()).equals(listed);
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Creates the output directory and its parents, or says what stands in the way: Java's own exceptions name only
+   * the path ({@code /dev/null} exists) or blame a missing file where a directory cannot be made ({@code /proc/x}).
+   */
+  static void createOutputDirectory(Path output) throws IOException {
+    if (Files.isDirectory(output)) {
+      return;
+    }
+    if (Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileSystemException(output.toString(), null, "not a directory (-o names the directory the masks"
+          + " go to)");
+    }
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      String why = e instanceof AccessDeniedException a ? "permission denied on " + a.getFile()
+          : e instanceof FileAlreadyExistsException x ? x.getFile() + " is not a directory"
+          : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+          : "the file system does not allow it";
+      throw new FileSystemException(output.toString(), null, "cannot create this directory: " + why);
+    }
   }
 
   /** Segments one image and writes its mask beside the target, moved into place only once complete. */
