@@ -71,23 +71,23 @@ public final class SegmentCommand implements Callable<Integer> {
             + " is empty");
       }
     }
-    List<String> failed = new ArrayList<>();
-    List<Path> images = new ArrayList<>();
-    for (Path image : images(input)) {
-      if (nameIsEncodable(image)) {
-        images.add(image);
-      } else {
-        // Java reads such a name with U+FFFD in place of the bad bytes, so every later use of it (the image, its
-        // mask's name) would fail or name another file; in the POSIX locale, even any non-ASCII name.
-        LOG.error("{}: the file name is not valid {}; rename it", image, System.getProperty("sun.jnu.encoding"));
-        failed.add(image.getFileName().toString());
-      }
-    }
+    // Java reads a name not valid in the file-name encoding with U+FFFD in place of the bad bytes, so every later use
+    // of it (the image, its mask's name) would fail or name another file; in the POSIX locale, any non-ASCII name.
+    Map<Boolean, List<Path>> byName = images(input).stream()
+        .collect(Collectors.partitioningBy(SegmentCommand::nameIsEncodable));
+    List<Path> images = byName.get(true);
     checkDistinctMasks(images);
     createOutputDirectory(output);
     checkMaskTargets(images, output);
+    List<String> failed = new ArrayList<>();
+    String encoding = System.getProperty("sun.jnu.encoding");
+    for (Path unnamable : byName.get(false)) {
+      LOG.error("{}: the file name is not valid {}; rename it", unnamable, "UTF-8".equals(encoding) ? "UTF-8"
+          : "in this locale's file-name encoding (" + encoding + ")");
+      failed.add(unnamable.getFileName().toString());
+    }
     long start = System.nanoTime();
-    int total = images.size() + failed.size();
+    int total = images.size() + byName.get(false).size();
     try (Segmenter segmenter = Engines.catalog(engine).open(model)) {
       int done = 0;
       for (Path image : images) {
