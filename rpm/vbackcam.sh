@@ -31,6 +31,9 @@ cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vbackcam"
 # its errors: on every start its CUDA build logs "Unable to register cuBLAS factory" (the plugin registered twice,
 # harmless), and a real failure reaches us as an exception from the call that failed, which we log.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
+# OpenCV logs a failed decode (an animation it cannot read, an image it cannot open) at its ERROR level in a format of
+# its own, and then returns nothing, which we report as one line naming the file. Fatal errors still print.
+export OPENCV_LOG_LEVEL="${OPENCV_LOG_LEVEL:-FATAL}"
 # OpenCV's core library links OpenBLAS, which at load starts a thread per core and sets up their buffers: about 95 ms
 # of CPU at every start (perf, 2 cores), for nothing, as vbackcam makes no BLAS call. One thread skips that.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
