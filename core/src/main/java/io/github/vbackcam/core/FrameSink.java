@@ -7,6 +7,12 @@ public interface FrameSink extends AutoCloseable {
 
   void write(Frame frame) throws IOException;
 
+  /**
+   * The last frame written lasts until {@code ptsMicros}, on the frames' timeline; told once the source has ended,
+   * before {@link #close}. A sink that stores durations (a video file) keeps it; the others need not.
+   */
+  default void endAt(long ptsMicros) {}
+
   /** A name for logs and errors: the path or device. */
   String describe();
 

@@ -19,6 +19,14 @@ public interface FrameSource extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * Where the last frame read ends, on the frames' timeline (its time plus its own duration), or -1 when unknown:
+   * what a file sink needs to keep the input's duration.
+   */
+  default long endMicros() {
+    return -1;
+  }
+
   /** A name for logs and errors: the path or device. */
   String describe();
 

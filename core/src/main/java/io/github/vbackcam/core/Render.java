@@ -113,6 +113,11 @@ public final class Render {
           pipeline = built;
         }
         built.run();
+        synchronized (lock) {
+          if (!stopped) {
+            sink.endAt(source.endMicros()); // the last frame keeps its own duration
+          }
+        }
       }
     }
     synchronized (lock) {

@@ -20,8 +20,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * part 2, {@code .y4m} raw YUV 4:2:0 (what the service writes when its output is a regular file).
  *
  * <p>Frames keep their presentation times: the first frame is time 0. Containers with timestamps (mp4, mkv, mov,
- * webm) store each frame's own time, counted in ticks of the declared rate, so a variable-rate input keeps its
- * timing and duration. Y4M and AVI have one rate for the whole file; there the sink paces to the rate it declares
+ * webm) store each frame's own time in a fine time base ({@link TimestampedEncoder}), and the last frame lasts until
+ * the end the caller names ({@link #endAt}), so a variable-rate input keeps its timing and duration whatever rate
+ * it declares. Y4M and AVI have one rate for the whole file; there the sink paces to the rate it declares
  * ({@link ConstantRate}), repeating or dropping frames so that the header tells the truth about a camera running
  * slower or faster than declared; a slot between two frames repeats the earlier one, as FFmpeg's {@code cfr} does.
  *
@@ -35,49 +36,66 @@ public final class VideoFileSink implements FrameSink {
   }
 
   private final Path path;
+  /** The encoder for containers with timestamps; null for Y4M and AVI. */
+  private final TimestampedEncoder timed;
+  /** The recorder for Y4M and AVI, which have one rate for the whole file; null for the others. */
   private final FFmpegFrameRecorder recorder;
   private final Yuv420Converter yuv;
   private final LastPicture last = new LastPicture();
   private final double rate;
   /** The constant-rate grid for containers without timestamps; null for those with them. */
   private final ConstantRate grid;
-  private long originMicros;
-  private long lastTick = -1;
+  private long endMicros = -1;
 
   /** @param frameRate the rate to declare (0 or less: 30); the frames' own times decide when each is shown */
   public VideoFileSink(Path path, VideoSize size, double frameRate) throws IOException {
     this.path = path;
     Sinks.checkWritable(path);
     this.rate = frameRate > 0 ? frameRate : 30;
-    recorder = new FFmpegFrameRecorder(path.toFile(), size.width(), size.height(), 0);
+    String ext = FileTypes.extension(path);
+    this.yuv = new Yuv420Converter(size);
+    try {
+      switch (ext) {
+        case "mp4", "mkv", "mov" -> timed = new TimestampedEncoder(path, ext.equals("mkv") ? "matroska" : ext,
+            encoder("libopenh264"), size, rate, bitrate(size, rate), ext.equals("mkv"));
+        case "webm" -> timed = new TimestampedEncoder(path, "webm", avcodec.avcodec_find_encoder(
+            avcodec.AV_CODEC_ID_VP8), size, rate, bitrate(size, rate), true);
+        case "avi", "y4m" -> timed = null;
+        default -> throw new IOException("unsupported output type '." + ext + "' for " + path
+            + " (use .mp4, .mkv, .mov, .webm, .avi, .y4m, or .png/.jpg for a single frame)");
+      }
+      this.recorder = timed == null ? constantRate(path, size, rate, ext) : null;
+    } catch (IOException | RuntimeException e) {
+      yuv.close();
+      last.close();
+      Files.deleteIfExists(path);
+      throw e;
+    }
+    this.grid = timed == null ? new ConstantRate(rate) : null;
+  }
+
+  private static org.bytedeco.ffmpeg.avcodec.AVCodec encoder(String name) throws IOException {
+    org.bytedeco.ffmpeg.avcodec.AVCodec codec = avcodec.avcodec_find_encoder_by_name(name);
+    if (codec == null || codec.isNull()) {
+      throw new IOException("FFmpeg has no " + name + " encoder");
+    }
+    return codec;
+  }
+
+  /** A recorder for Y4M (raw) or AVI (MPEG-4 part 2), fed at the constant rate it declares. */
+  private static FFmpegFrameRecorder constantRate(Path path, VideoSize size, double rate, String ext)
+      throws IOException {
+    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(path.toFile(), size.width(), size.height(), 0);
     recorder.setFrameRate(rate);
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-    String ext = FileTypes.extension(path);
-    switch (ext) {
-      case "mp4", "mkv", "mov" -> {
-        recorder.setFormat(ext.equals("mkv") ? "matroska" : ext);
-        recorder.setVideoCodecName("libopenh264");
-        recorder.setVideoBitrate(bitrate(size, frameRate));
-      }
-      case "webm" -> {
-        recorder.setFormat("webm");
-        recorder.setVideoCodec(avcodec.AV_CODEC_ID_VP8);
-        recorder.setVideoBitrate(bitrate(size, frameRate));
-      }
-      case "avi" -> {
-        recorder.setFormat("avi");
-        recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
-        recorder.setVideoQuality(3);
-      }
-      case "y4m" -> {
-        recorder.setFormat("yuv4mpegpipe");
-        recorder.setVideoCodec(avcodec.AV_CODEC_ID_RAWVIDEO);
-      }
-      default -> throw new IOException("unsupported output type '." + ext + "' for " + path
-          + " (use .mp4, .mkv, .mov, .webm, .avi, .y4m, or .png/.jpg for a single frame)");
+    if (ext.equals("avi")) {
+      recorder.setFormat("avi");
+      recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+      recorder.setVideoQuality(3);
+    } else {
+      recorder.setFormat("yuv4mpegpipe");
+      recorder.setVideoCodec(avcodec.AV_CODEC_ID_RAWVIDEO);
     }
-    this.grid = ext.equals("y4m") || ext.equals("avi") ? new ConstantRate(rate) : null;
-    this.yuv = new Yuv420Converter(size);
     try {
       recorder.start();
     } catch (FrameRecorder.Exception e) {
@@ -86,11 +104,9 @@ public final class VideoFileSink implements FrameSink {
       } catch (FrameRecorder.Exception ignored) {
         // Already failing.
       }
-      yuv.close();
-      last.close();
-      Files.deleteIfExists(path);
       throw new IOException("cannot write video " + path + ": " + e.getMessage(), e);
     }
+    return recorder;
   }
 
   public static boolean supports(Path path) {
@@ -102,31 +118,30 @@ public final class VideoFileSink implements FrameSink {
 
   @Override
   public void write(Frame frame) throws IOException {
+    if (timed != null) {
+      yuv420(frame);
+      timed.write(yuv, frame.ptsMicros());
+      return;
+    }
     try {
-      if (grid != null) {
-        ConstantRate.Slots slots = grid.next(frame.ptsMicros());
-        for (int i = 0; i < slots.held(); i++) {
-          recorder.record(yuv.picture(), avutil.AV_PIX_FMT_YUV420P); // the picture before, still on show
-        }
-        // Converted even when its slot is taken: it is the picture on show until the next frame.
-        org.bytedeco.javacv.Frame picture = yuv420(frame);
-        if (slots.current() > 0) {
-          recorder.record(picture, avutil.AV_PIX_FMT_YUV420P);
-        }
-        return;
+      ConstantRate.Slots slots = grid.next(frame.ptsMicros());
+      for (int i = 0; i < slots.held(); i++) {
+        recorder.record(yuv.picture(), avutil.AV_PIX_FMT_YUV420P); // the picture before, still on show
       }
-      if (lastTick < 0) {
-        originMicros = frame.ptsMicros();
+      // Converted even when its slot is taken: it is the picture on show until the next frame.
+      org.bytedeco.javacv.Frame picture = yuv420(frame);
+      if (slots.current() > 0) {
+        recorder.record(picture, avutil.AV_PIX_FMT_YUV420P);
       }
-      // The frame's own time in ticks of the declared rate; a tick already used (two frames closer than a tick)
-      // moves to the next one, as timestamps must grow.
-      long tick = Math.max(lastTick + 1, Math.round((frame.ptsMicros() - originMicros) * rate / 1e6));
-      recorder.setFrameNumber(Math.toIntExact(tick));
-      recorder.record(yuv420(frame), avutil.AV_PIX_FMT_YUV420P);
-      lastTick = tick;
     } catch (FrameRecorder.Exception e) {
       throw new IOException("encoding to " + path + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The last frame lasts until {@code ptsMicros}: a file with timestamps keeps the input's duration. */
+  @Override
+  public void endAt(long ptsMicros) {
+    this.endMicros = ptsMicros;
   }
 
   /** {@code frame}'s picture as the encoder takes it, converted only when it differs from the last one. */
@@ -149,18 +164,24 @@ public final class VideoFileSink implements FrameSink {
   @Override
   public void close() throws IOException {
     try {
-      recorder.close();
+      if (timed != null) {
+        timed.finish(endMicros);
+      } else {
+        recorder.close();
+      }
     } catch (FrameRecorder.Exception e) {
       throw new IOException("finishing " + path + " failed: " + e.getMessage(), e);
     } finally {
+      if (timed != null) {
+        timed.close();
+      }
       yuv.close();
       last.close();
     }
   }
 
   /** About 0.1 bits per pixel: visually clean for talking-head video at a modest size. */
-  private static int bitrate(VideoSize size, double frameRate) {
-    double fps = frameRate > 0 ? frameRate : 30;
+  private static int bitrate(VideoSize size, double fps) {
     return (int) Math.min(20_000_000, Math.max(500_000, size.width() * (long) size.height() * fps * 0.12));
   }
 

@@ -13,6 +13,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FFmpegLog;
 import java.nio.Buffer;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -82,6 +83,13 @@ final class Yuv420Converter implements AutoCloseable {
   /** The last picture converted, to record with {@code AV_PIX_FMT_YUV420P}; valid until the next conversion. */
   Frame picture() {
     return frame;
+  }
+
+  /** Points {@code frame}'s planes at the last picture converted (an encoder copies what it keeps). */
+  void fill(AVFrame frame) {
+    for (int i = 0; i < 3; i++) {
+      frame.data(i, planes.get(BytePointer.class, i)).linesize(i, lineSizes.get(i));
+    }
   }
 
   @Override

@@ -114,7 +114,7 @@ public final class Sources {
   }
 
   /** FFmpeg's own words for one of its error codes: "Invalid data found when processing input". */
-  static String ffmpegError(int code) {
+  public static String ffmpegError(int code) {
     byte[] text = new byte[256];
     if (avutil.av_strerror(code, text, text.length) < 0) {
       return "error " + code;

@@ -66,6 +66,8 @@ public final class VideoFileSource implements FrameSource {
   private long lastPts = Long.MIN_VALUE;
   /** How long the last frame read lasts, as FFmpeg states it; 0 when it does not. */
   private long lastDuration;
+  /** The file has no more frames (read returned null). */
+  private boolean ended;
 
   /** A video decoded on FFmpeg's thread per core (the fastest for a file); see the four-argument constructor. */
   public VideoFileSource(Path path, VideoSize outputSize, boolean loop) throws IOException {
@@ -185,6 +187,7 @@ public final class VideoFileSource implements FrameSource {
         }
       }
       if (decoded == null) {
+        ended = true;
         return null;
       }
       long pts = decoded.timestamp;
@@ -211,8 +214,28 @@ public final class VideoFileSource implements FrameSource {
    * as players hold it).
    */
   private long passLength() {
-    long last = lastDuration > 0 ? lastDuration : Math.round(1e6 / frameRate());
-    return Math.max(Math.max(1, lastPts - firstPts + last), durationMicros());
+    return Math.max(Math.max(1, lastEnd() - firstPts), durationMicros());
+  }
+
+  /** Where the last frame read ends in FFmpeg's time: its time plus its own duration, or one frame of the rate. */
+  private long lastEnd() {
+    return lastPts + (lastDuration > 0 ? lastDuration : Math.round(1e6 / frameRate()));
+  }
+
+  /**
+   * Where the last frame read ends: its time plus its own duration as FFmpeg states it; at the end of the file
+   * the container's end where that is later (a last frame held, as players hold it, as a loop's pass ends).
+   */
+  @Override
+  public long endMicros() {
+    if (firstPts == Long.MIN_VALUE) {
+      return -1;
+    }
+    long end = lastEnd();
+    if (ended) {
+      end = Math.max(end, firstPts + durationMicros());
+    }
+    return end + loopOffset;
   }
 
   /**
