@@ -159,7 +159,7 @@ final class TimestampedEncoder implements AutoCloseable {
 
   /**
    * Flushes the encoder and finishes the file, the last frame lasting until {@code endMicros} (on the timeline of
-   * the times written), or one frame of the declared rate where that is unknown (negative) or not after it.
+   * the times written), or one frame of the declared rate where that is unknown (negative) or before it.
    */
   void finish(long endMicros) throws IOException {
     check(avcodec_send_frame(encoder, null), "flushing the encoder");
@@ -168,7 +168,9 @@ final class TimestampedEncoder implements AutoCloseable {
       AVRational tb = stream.time_base();
       long end = endMicros < 0 ? -1 : Math.round((endMicros - originMicros) / 1e6 * tb.den() / tb.num());
       long nominal = av_rescale_q(nominalTicks, encoder.time_base(), tb);
-      held.duration(end > held.pts() ? end - held.pts() : Math.max(1, nominal));
+      // An end within the last frame's tick (a frame lasting microseconds) gives it one tick, not a frame's time:
+      // a duration of 0 is one the muxer replaces with a frame of the average rate.
+      held.duration(end >= held.pts() ? Math.max(1, end - held.pts()) : Math.max(1, nominal));
       writeHeld();
     }
     check(av_write_trailer(format), "finishing the file");
