@@ -216,10 +216,10 @@ final class TimestampedEncoder implements AutoCloseable {
     if (encoder != null && !encoder.isNull()) {
       avcodec_free_context(encoder);
     }
-    if (format.pb() != null && !format.pb().isNull()) {
-      avio_closep(format.pb());
-    }
     if (!format.isNull()) {
+      if (format.pb() != null && !format.pb().isNull()) {
+        avio_closep(format.pb());
+      }
       avformat_free_context(format);
       format.setNull();
     }

@@ -56,13 +56,13 @@ public final class Sources {
   }
 
   /**
-   * The rate whose grid holds a video's frames, for a sink that stores times in ticks of the rate it declares (mp4,
-   * mkv, webm) or repeats frames at it (y4m, avi). The average rate, where every frame lies on its grid (a constant
-   * rate); otherwise, for a variable rate, the finest of these that holds them all: FFmpeg's {@code r_frame_rate}
-   * ("tbr", its guess at the base rate), else a standard rate, above the average and at most
-   * {@link #MAX_GRID_RATE}. A grid that also holds the end of the last frame comes first (a slideshow's last picture
-   * lasts its own 0.04 s, not a tick of a 1 fps grid). With none, the average, as before: a tick then holds one frame
-   * on average, and frames closer than that move apart.
+   * The rate whose grid holds a video's frames, for a sink that repeats frames at the rate it declares (y4m, avi)
+   * and the rate an mp4/mkv/webm declares (those store each frame's own time, whatever the rate). The average
+   * rate, where every frame lies on its grid (a constant rate); otherwise, for a variable rate, the finest of these
+   * that holds them all: FFmpeg's {@code r_frame_rate} ("tbr", its guess at the base rate), else a standard rate,
+   * above the average and at most {@link #MAX_GRID_RATE}. A grid that also holds the end of the last frame comes
+   * first (a slideshow's last picture lasts its own 0.04 s, not a tick of a 1 fps grid). With none, the average: a
+   * y4m slot then holds one frame on average, and frames closer than that are dropped.
    *
    * @param times the frames' presentation times in seconds, from the first
    * @param end where the last frame ends, in seconds from the first frame, or NaN when unknown

@@ -283,7 +283,7 @@ public final class VideoFileSource implements FrameSource {
    * The rate a sink should declare, decided when the file is opened: the container's average rate ({@code
    * avg_frame_rate}), or for a variable-rate video the grid its frames lie on, FFmpeg's {@code r_frame_rate} or a
    * standard rate, checked against the times of its first {@value #GRID_SAMPLE} packets and the container's end
-   * (see {@link Sources#gridRate}), so that a sink storing times in ticks of it keeps every frame's time.
+   * (see {@link Sources#gridRate}), so that a sink repeating frames at it (y4m, avi) keeps every frame's time.
    */
   @Override
   public double frameRate() {
