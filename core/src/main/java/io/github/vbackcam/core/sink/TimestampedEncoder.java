@@ -35,7 +35,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.github.vbackcam.core.VideoSize;
 import io.github.vbackcam.core.internal.FFmpegLog;
-import io.github.vbackcam.core.source.Sources;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -203,7 +202,7 @@ final class TimestampedEncoder implements AutoCloseable {
 
   private void check(int ret, String what) throws IOException {
     if (ret < 0) {
-      throw new IOException(what + " " + path + " failed: " + Sources.ffmpegError(ret));
+      throw new IOException(what + " " + path + " failed: " + FFmpegLog.describe(ret));
     }
   }
 

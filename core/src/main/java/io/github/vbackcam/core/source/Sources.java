@@ -2,13 +2,12 @@ package io.github.vbackcam.core.source;
 
 import io.github.vbackcam.core.FrameSource;
 import io.github.vbackcam.core.VideoSize;
+import io.github.vbackcam.core.internal.FFmpegLog;
 import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FrameGrabber;
 
 /** Opens files as frame sources, with errors that name the file and the problem. */
@@ -113,19 +112,6 @@ public final class Sources {
     }
   }
 
-  /** FFmpeg's own words for one of its error codes: "Invalid data found when processing input". */
-  public static String ffmpegError(int code) {
-    byte[] text = new byte[256];
-    if (avutil.av_strerror(code, text, text.length) < 0) {
-      return "error " + code;
-    }
-    int length = 0;
-    while (length < text.length && text[length] != 0) {
-      length++;
-    }
-    return new String(text, 0, length, StandardCharsets.UTF_8);
-  }
-
   /**
    * What went wrong in a JavaCV call, in FFmpeg's words where it carries an FFmpeg error code, else its message
    * without the name of the C function and JavaCV's hint about its log callback: the user can act on neither.
@@ -133,7 +119,7 @@ public final class Sources {
   static String plain(FrameGrabber.Exception e) {
     int code = errorCode(e);
     if (code != 0) {
-      return ffmpegError(code);
+      return FFmpegLog.describe(code);
     }
     String message = String.valueOf(e.getMessage());
     int hint = message.indexOf(" (For more details");

@@ -207,7 +207,7 @@ final class VideoContainer implements AutoCloseable {
   static IOException unreadable(Path path, int code) {
     return code == avutil.AVERROR_EOF()
         ? new IOException("no video frames in " + path)
-        : new IOException(path + " is not a video FFmpeg can read: " + Sources.ffmpegError(code));
+        : new IOException(path + " is not a video FFmpeg can read: " + FFmpegLog.describe(code));
   }
 
   private static void checkSize(Path path, long width, long height) throws IOException {

@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -159,9 +160,10 @@ class CameraSourceStallTest {
       // An FFmpeg that dies before it opens the FIFO (a missing library) would leave the grabber's open blocked in
       // native code for good, holding JavaCV's global lock, and every later test's grabber waiting on it. When the
       // process ends, a read-write open (which never blocks) held for a second lets a reader opening meanwhile
-      // through, and its close gives that reader the end of the stream.
+      // through, and its close gives that reader the end of the stream. Opened without CREATE: RandomAccessFile's
+      // "rw" made a regular file in the FIFO's place when the test's directory was being deleted, which then failed.
       process.onExit().thenRunAsync(() -> {
-        try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
+        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           Thread.sleep(1000);
         } catch (IOException | InterruptedException e) {
           // the FIFO is gone with the test's directory: nobody waits on it
