@@ -15,17 +15,16 @@ import io.github.vbackcam.core.internal.OpenedFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -51,7 +50,7 @@ public final class VideoFileSource implements FrameSource {
 
   private final Path path;
   private final FFmpegFrameGrabber grabber;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private final PictureConverter converter = new PictureConverter();
   private final Mat upright = new Mat();
   private final boolean loop;
   private final Orientation orientation;
@@ -88,7 +87,10 @@ public final class VideoFileSource implements FrameSource {
     try (OpenedFile file = OpenedFile.open(path, Long.MAX_VALUE);
          VideoContainer container = VideoContainer.open(path, file)) {
       this.grabber = new FFmpegFrameGrabber(file.path().toFile());
-      grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+      // The decoded picture itself, not JavaCV's BGR copy: JavaCV converts at the decoder context's size, which a
+      // stream changing size updates apart from the picture (a refused 12032x12000 part over a 320x240 picture
+      // crashed the JVM in swscale). PictureConverter converts each picture at its own, checked size.
+      grabber.setImageMode(FrameGrabber.ImageMode.RAW);
       // The container's header was checked; this holds the decoder to it when a stream changes size later on.
       grabber.setVideoOption("max_pixels", Long.toString(FileChecks.MAX_IMAGE_PIXELS));
       if (oneThread) {
@@ -178,34 +180,98 @@ public final class VideoFileSource implements FrameSource {
   @Override
   public Frame read() throws IOException {
     try {
-      org.bytedeco.javacv.Frame decoded = grabber.grabImage();
+      org.bytedeco.javacv.Frame decoded = grab();
       if (decoded == null && loop && sequence > 0) {
         grabber.setTimestamp(0);
-        decoded = grabber.grabImage();
+        decoded = grab();
         if (decoded != null) {
           loopOffset += passLength(); // only once a pass has begun: a file emptied under us must not run time on
         }
       }
       if (decoded == null) {
+        refusedSize(lastPts == Long.MIN_VALUE ? 0 : lastEnd());
         ended = true;
         return null;
       }
       long pts = decoded.timestamp;
+      AVFrame picture = picture(decoded, pts);
       if (firstPts == Long.MIN_VALUE) {
         firstPts = pts;
       }
       lastPts = pts;
-      lastDuration = decoded.opaque instanceof AVFrame picture && picture.duration() > 0
-          ? Math.round(picture.duration() * microsPerTick) : 0;
-      // JavaCV counts channels as row stride / width, and pads BGR rows to 64 bytes: a picture 96 pixels wide gets
-      // 384-byte rows and "4 channels" (32 wide: "6"), and came out garbled. The grabber converts to BGR24, always 3.
-      decoded.imageChannels = 3;
-      Mat pixels = Images.orient(converter.convert(decoded), upright, orientation.clockwise(),
-          orientation.mirrored());
-      return Images.coverFrame(pixels, outputSize, sequence++, pts + loopOffset);
+      lastDuration = picture.duration() > 0 ? Math.round(picture.duration() * microsPerTick) : 0;
+      return frame(picture, pts + loopOffset);
     } catch (FrameGrabber.Exception e) {
       throw new IOException("decoding " + path + " failed: " + Sources.plain(e), e);
     }
+  }
+
+  private org.bytedeco.javacv.Frame grab() throws IOException, FrameGrabber.Exception {
+    try {
+      return grabber.grabImage();
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // JavaCV's RAW path still sizes a buffer view by the decoder context (Buffer.limit, stride / width): a size
+      // change can make it throw; the picture itself is never read there.
+      throw new IOException("decoding " + path + " failed: " + e, e);
+    }
+  }
+
+  /**
+   * The decoded picture, checked: its own size within {@link FileChecks#MAX_IMAGE_PIXELS}, its planes inside its
+   * buffers; and the decoder context's size within the limit too, since a context over it means the stream switched
+   * to a size the decoder refused, and the picture handed over is a stale one.
+   */
+  private AVFrame picture(org.bytedeco.javacv.Frame decoded, long pts) throws IOException {
+    if (!(decoded.opaque instanceof AVFrame picture) || picture.isNull()) {
+      throw new IOException(at(pts) + " has no picture");
+    }
+    refusedSize(pts);
+    String problem = PictureConverter.problem(picture);
+    if (problem != null) {
+      throw new IOException(at(pts) + " " + problem);
+    }
+    return picture;
+  }
+
+  /**
+   * Fails when the decoder context has taken a size over the limit: the stream switched to pictures the decoder
+   * refused (max_pixels), so the end of the frames is that refusal, not the end of the video.
+   */
+  private void refusedSize(long pts) throws IOException {
+    String problem = PictureConverter.oversize(grabber.getImageWidth(), grabber.getImageHeight());
+    if (problem != null) {
+      throw new IOException(at(pts) + " " + problem);
+    }
+  }
+
+  private String at(long pts) {
+    return String.format(Locale.ROOT, "%s: the frame at %.2f s", path, pts / 1e6);
+  }
+
+  /**
+   * The picture upright and scaled to cover the output size. An upright picture already at the output size (the
+   * live file camera's usual case) is converted straight into the frame, saving a copy of every frame.
+   */
+  private Frame frame(AVFrame picture, long ptsMicros) {
+    int clockwise = orientation.clockwise();
+    boolean mirrored = orientation.mirrored();
+    if (clockwise == 0 && !mirrored && picture.width() == outputSize.width()
+        && picture.height() == outputSize.height()) {
+      Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence, System.nanoTime(), ptsMicros);
+      if (PictureConverter.canWriteInto(frame.image())) { // 1280, 1920 or 640 wide: rows already 64-byte aligned
+        try {
+          converter.into(picture, frame.image());
+        } catch (RuntimeException e) {
+          frame.close();
+          throw e;
+        }
+        sequence++;
+        return frame;
+      }
+      frame.close();
+    }
+    Mat pixels = Images.orient(converter.toBgr(picture), upright, clockwise, mirrored);
+    return Images.coverFrame(pixels, outputSize, sequence++, ptsMicros);
   }
 
   /**

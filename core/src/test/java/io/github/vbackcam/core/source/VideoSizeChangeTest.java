@@ -1,0 +1,122 @@
+package io.github.vbackcam.core.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vbackcam.core.Clips;
+import io.github.vbackcam.core.Frame;
+import io.github.vbackcam.core.VideoSize;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * H.264 streams that change size mid-way (two MPEG-TS parts joined end to end, as {@code cat} joins them): each
+ * picture is converted at its own size, and a part over the pixel limit ends the video with an error instead of
+ * crashing the JVM in swscale (which read the refused size's worth of pixels out of the last small picture).
+ */
+class VideoSizeChangeTest {
+
+  @Test
+  @Timeout(120)
+  void aStreamSwitchingToAPictureOverTheLimitFailsReadWithTheSizeInsteadOfCrashing(@TempDir Path dir)
+      throws Exception {
+    Path video = joined(dir.resolve("switch.ts"), part(dir, "red", 320, 240, 10), part(dir, "blue", 12000, 12000, 2));
+    try (VideoFileSource s = new VideoFileSource(video, null, false)) {
+      assertEquals(new VideoSize(320, 240), s.size());
+      int read = 0;
+      IOException failure = null;
+      while (failure == null) {
+        try (Frame f = s.read()) {
+          assertNotNull(f, "the video ended without an error after " + read + " frames");
+          assertEquals(320, f.width());
+          read++;
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      assertTrue(read >= 5, "only " + read + " of the small part's frames were read");
+      String message = failure.getMessage();
+      // The decoder states the size it refused rounded up to whole macroblocks: 12032x12000.
+      assertTrue(message.startsWith(video + ": the frame at "), message);
+      assertTrue(message.matches(".* s is 120\\d\\dx120\\d\\d, over the 64-megapixel limit"), message);
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aStreamChangingSizeWithinTheLimitDecodesEachPictureAtItsOwnSize(@TempDir Path dir) throws Exception {
+    Path video = joined(dir.resolve("change.ts"), part(dir, "red", 320, 240, 5), part(dir, "blue", 640, 480, 5),
+        part(dir, "lime", 160, 90, 5));
+    List<Character> colours = new ArrayList<>();
+    try (VideoFileSource s = new VideoFileSource(video, new VideoSize(320, 240), false)) {
+      Frame next;
+      while ((next = s.read()) != null) {
+        try (Frame f = next) {
+          assertEquals(320, f.width());
+          assertEquals(240, f.height());
+          // Every pixel of the frame is its part's colour: a picture read at another part's size would not be.
+          for (int[] xy : new int[][] {{0, 0}, {319, 0}, {0, 239}, {319, 239}, {160, 120}}) {
+            colours.add(colourAt(f, xy[0], xy[1]));
+          }
+        }
+      }
+    }
+    assertEquals(15 * 5, colours.size(), colours.toString());
+    for (int i = 0; i < colours.size(); i++) {
+      assertEquals("RBG".charAt(i / 25), colours.get(i), "pixel " + i % 5 + " of frame " + i / 5);
+    }
+  }
+
+  @Test
+  void aFileCameraAtTheVideosOwnSizeGetsEachFrameConvertedStraightIn(@TempDir Path dir) throws Exception {
+    Path video = part(dir, "blue", 1280, 720, 3);
+    try (VideoFileSource s = new VideoFileSource(video, null, false, true)) {
+      for (int i = 0; i < 3; i++) {
+        try (Frame f = s.read()) {
+          assertEquals(1280, f.width());
+          assertEquals('B', colourAt(f, 640, 360));
+          assertEquals(i, f.sequence());
+        }
+      }
+      assertNull(s.read());
+    }
+  }
+
+  private static char colourAt(Frame f, int x, int y) {
+    int[] bgr = new int[3];
+    for (int c = 0; c < 3; c++) {
+      bgr[c] = f.image().ptr(y, x).get(c) & 0xFF;
+    }
+    return Clips.colourClass(bgr);
+  }
+
+  /** {@code frames} frames of one colour at 25 fps, H.264 in MPEG-TS, made by the ffmpeg command line. */
+  private static Path part(Path dir, String colour, int width, int height, int frames) throws Exception {
+    Path out = dir.resolve(colour + "-" + width + "x" + height + ".ts");
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+        "color=c=" + colour + ":s=" + width + "x" + height + ":r=25", "-frames:v", Integer.toString(frames),
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-y", out.toString())
+        .inheritIO().start();
+    assertEquals(0, p.waitFor(), "ffmpeg making " + out);
+    return out;
+  }
+
+  private static Path joined(Path out, Path... parts) throws IOException {
+    try (OutputStream o = Files.newOutputStream(out)) {
+      for (Path part : parts) {
+        Files.copy(part, o);
+      }
+    }
+    return out;
+  }
+}
