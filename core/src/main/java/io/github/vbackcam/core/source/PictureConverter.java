@@ -42,7 +42,10 @@ final class PictureConverter implements AutoCloseable {
   /** Every plane pointer and stride a frame can have (AV_NUM_DATA_POINTERS). */
   private static final int PLANES = 8;
 
-  /** swscale's SIMD converters write whole blocks: rows 300 bytes apart (100 pixels) lost their last pixels. */
+  /**
+   * swscale's SIMD converters write whole blocks: rows 300 bytes apart (100 pixels) lost their last pixels, and
+   * writing straight into a frame's rows (no slack after the last) aborted the JVM now and then.
+   */
   private static final int ROW_ALIGN = 64;
 
   /** The BGR image's bytes, rows {@link #ROW_ALIGN}-aligned, and the BGR view over them (rebuilt on a size change). */
@@ -127,7 +130,7 @@ final class PictureConverter implements AutoCloseable {
     int height = picture.height();
     if (bgr.cols() != width || bgr.rows() != height) {
       int step = aligned(width);
-      rows.create(height, step, opencv_core.CV_8UC1);
+      rows.create(height + 1, step, opencv_core.CV_8UC1); // a spare row: swscale's blocks may run past the last
       bgr.close();
       bgr = new Mat(height, width, opencv_core.CV_8UC3, rows.data(), step);
     }
@@ -135,16 +138,11 @@ final class PictureConverter implements AutoCloseable {
     return bgr;
   }
 
-  /** Whether swscale can write straight into {@code dst}: its rows start on {@link #ROW_ALIGN}-byte boundaries. */
-  static boolean canWriteInto(Mat dst) {
-    return dst.step() == aligned(dst.cols()) && dst.data().address() % ROW_ALIGN == 0;
-  }
-
   private static int aligned(int width) {
     return (3 * width + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
   }
 
-  /** Converts the picture into {@code dst}, 8-bit BGR of exactly the picture's size; it must have passed {@link #problem}. */
+  /** Converts the picture into {@code dst}, 8-bit BGR of its size; it must have passed {@link #problem}. */
   void into(AVFrame picture, Mat dst) {
     int width = picture.width();
     int height = picture.height();

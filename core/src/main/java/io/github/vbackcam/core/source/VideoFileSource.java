@@ -248,28 +248,10 @@ public final class VideoFileSource implements FrameSource {
     return String.format(Locale.ROOT, "%s: the frame at %.2f s", path, pts / 1e6);
   }
 
-  /**
-   * The picture upright and scaled to cover the output size. An upright picture already at the output size (the
-   * live file camera's usual case) is converted straight into the frame, saving a copy of every frame.
-   */
+  /** The picture upright and scaled to cover the output size. */
   private Frame frame(AVFrame picture, long ptsMicros) {
     int clockwise = orientation.clockwise();
     boolean mirrored = orientation.mirrored();
-    if (clockwise == 0 && !mirrored && picture.width() == outputSize.width()
-        && picture.height() == outputSize.height()) {
-      Frame frame = Frame.allocate(outputSize.width(), outputSize.height(), sequence, System.nanoTime(), ptsMicros);
-      if (PictureConverter.canWriteInto(frame.image())) { // 1280, 1920 or 640 wide: rows already 64-byte aligned
-        try {
-          converter.into(picture, frame.image());
-        } catch (RuntimeException e) {
-          frame.close();
-          throw e;
-        }
-        sequence++;
-        return frame;
-      }
-      frame.close();
-    }
     Mat pixels = Images.orient(converter.toBgr(picture), upright, clockwise, mirrored);
     return Images.coverFrame(pixels, outputSize, sequence++, ptsMicros);
   }
