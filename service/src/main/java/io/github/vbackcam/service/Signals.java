@@ -20,6 +20,14 @@ public final class Signals {
     on("TERM", 143, stop);
   }
 
+  /**
+   * Calls {@code stop} on the first SIGHUP (the terminal that started the service closed); a second exits 129 at
+   * once. The JVM's default ends with status 129 in the middle of a frame.
+   */
+  public static void onHangup(Runnable stop) {
+    on("HUP", 129, stop);
+  }
+
   private static void on(String name, int status, Runnable stop) {
     boolean[] seen = {false};
     Signal.handle(new Signal(name), signal -> {

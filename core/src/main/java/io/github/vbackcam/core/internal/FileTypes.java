@@ -99,7 +99,11 @@ public final class FileTypes {
 
   /** The extension in lower case, without the dot; empty if there is none. */
   public static String extension(Path path) {
-    String name = path.getFileName().toString();
+    Path file = path.getFileName();
+    if (file == null) {
+      return ""; // the root directory, "/": no name at all (opening it says it is a directory)
+    }
+    String name = file.toString();
     int dot = name.lastIndexOf('.');
     return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }

@@ -85,7 +85,19 @@ public final class LiveEngine implements AutoCloseable {
     }
     setModel(firstModel);
     setEffect(first);
+    prepare();
+  }
+
+  /**
+   * NULL → READY with the model and effect already put in use ({@link #useModel}, {@link #useEffect}): for a caller
+   * that loads them itself, under a deadline of its own.
+   */
+  public void prepare() {
     synchronized (lock) {
+      if (lifecycle != Lifecycle.NULL || model == null || effect == null) {
+        throw new IllegalStateException("prepare() called in state " + lifecycle + (model == null ? ", no model"
+            : "") + (effect == null ? ", no effect" : ""));
+      }
       lifecycle = Lifecycle.READY;
     }
   }
@@ -107,7 +119,16 @@ public final class LiveEngine implements AutoCloseable {
    */
   public void setEffect(Effect next) throws IOException {
     Objects.requireNonNull(next, "next");
-    Background opened = next instanceof Effect.None ? null : next.open();
+    useEffect(next, next instanceof Effect.None ? null : next.open());
+  }
+
+  /**
+   * Uses {@code next}, whose background the caller opened ({@code null} for {@link Effect.None}), from the next
+   * frame; the engine owns {@code opened} from now on. For a caller that opens files under a deadline of its own
+   * and must be able to drop a late result instead of applying it.
+   */
+  public void useEffect(Effect next, Background opened) {
+    Objects.requireNonNull(next, "next");
     synchronized (lock) {
       chain.useEffect(next, opened);
       effect = next;
@@ -117,7 +138,11 @@ public final class LiveEngine implements AutoCloseable {
 
   /** Loads {@code name} and swaps it in on the next frame; a bad model throws and the current one stays. */
   public void setModel(String name) throws IOException {
-    Segmenter loaded = models.open(name);
+    useModel(name, models.open(name));
+  }
+
+  /** Uses {@code loaded}, which the caller opened as {@code name}, from the next frame; the engine owns it now. */
+  public void useModel(String name, Segmenter loaded) {
     synchronized (lock) {
       chain.useSegmenter(loaded);
       model = name;

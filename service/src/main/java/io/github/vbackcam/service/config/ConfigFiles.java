@@ -67,11 +67,14 @@ public final class ConfigFiles {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
+      String where = file + ":" + (i + 1);
+      if (!escaped) {
+        refuseControlCharacters(where, line);
+      }
       int eq = line.indexOf('=');
       if (eq <= 0) {
-        throw new ConfigException(file + ":" + (i + 1) + ": expected key = value");
+        throw new ConfigException(where + ": expected key = value");
       }
-      String where = file + ":" + (i + 1);
       try {
         String value = line.substring(eq + 1);
         settings.set(line.substring(0, eq).strip(), escaped ? unescape(value.strip()) : value, where);
@@ -82,12 +85,32 @@ public final class ConfigFiles {
   }
 
   /**
-   * The lines of a UTF-8 text file, or none if it does not exist; anything else that is not a readable regular
-   * text file of at most {@link #MAX_BYTES} fails naming the file (and the line, for bytes that are not UTF-8). A
-   * byte-order mark at the very start (some Windows editors write one) is skipped: it is invisible, and it would
-   * otherwise become part of the first key.
+   * A line a person wrote holds text: a NUL or another control character (a tab aside) is a damaged or wrong file,
+   * and {@link Settings#set} would trim it off the end of a value unseen ({@code blur = 7\0} read as 7). The state
+   * file writes its control characters as escapes, so only configuration files are checked.
+   */
+  private static void refuseControlCharacters(String where, String line) throws ConfigException {
+    for (int c = 0; c < line.length(); c++) {
+      char ch = line.charAt(c);
+      if (ch != '\t' && (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029')) {
+        throw new ConfigException(String.format("%s: a control character (U+%04X) in the line; values are text",
+            where, (int) ch));
+      }
+    }
+  }
+
+  /**
+   * The lines of a UTF-8 text file, or none if it does not exist, read within {@link FileReads#LIMIT} (a file on a
+   * hung mount, or a link to one whose read waits, must not hang a start or a reload); anything else that is not a
+   * readable regular text file of at most {@link #MAX_BYTES} fails naming the file (and the line, for bytes that are
+   * not UTF-8). A byte-order mark at the very start (some Windows editors write one) is skipped: it is invisible,
+   * and it would otherwise become part of the first key.
    */
   private static List<String> readLines(Path file) throws IOException {
+    return FileReads.read(file, () -> readLinesNow(file));
+  }
+
+  private static List<String> readLinesNow(Path file) throws IOException {
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(file, BasicFileAttributes.class);

@@ -6,6 +6,7 @@ import io.github.vbackcam.core.device.DeviceProbe;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.segment.EngineChoice;
 import io.github.vbackcam.core.segment.ModelCatalog;
+import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
 import io.github.vbackcam.service.config.Settings;
@@ -75,50 +76,48 @@ public final class Daemon implements AutoCloseable {
     LOG.info("Inference engine: {}", choice);
     ModelCatalog catalog = new ModelCatalog(ModelCatalog.defaultInstallDirs(), device, Defaults.session(), choice);
     ConfiguredCamera camera = new ConfiguredCamera(settings);
+    SegmenterFactory models = Backends.segmenters(catalog);
     Backends.Output output = Backends.output(Settings.expandHome(settings.get("output")), settings.yes("pipewire"),
         settings.size("size"), settings.number("camera-fps"));
     this.engine = new LiveEngine(camera, output.sink(), settings.size("size"), output.consumers(),
-        Backends.segmenters(catalog), settings.mask(), settings.number("placeholder-fps"));
+        models, settings.mask(), settings.number("placeholder-fps"));
     if (!output.missingDevice().isEmpty()) {
       engine.deviceMissing(output.missingDevice());
     }
-    this.controls = new ServiceControls(settings, store, engine, camera, device.toString(),
+    this.controls = new ServiceControls(settings, store, engine, models, camera, device.toString(),
         choice.toString());
     this.stats = options.statsFile() == null ? null : new StatsFile(options.statsFile());
   }
 
   /**
-   * Loads the model and effect, starts frames, then takes the bus name (the unit is ready from then on). Files are
-   * checked before they are opened (a FIFO as remembered background must not hang the start); a background or a
-   * model that cannot be used is one log line and the bundled default is used, so every state starts.
+   * Loads the model and effect, starts frames, then takes the bus name (the unit is ready from then on). They load as
+   * a call's would, through the {@link Loader}: files are checked and probed before they are opened (a FIFO or a
+   * file whose read never returns must not hang the start), and a load past its deadline is abandoned. A background
+   * or a model that cannot be used in time is one log line and the bundled default is used, so every state starts.
    */
   public void start() throws Exception {
-    Effect effect;
     try {
-      effect = settings.effect(Defaults.defaultBackground());
-      ServiceControls.checkFiles(effect);
-      if (!(effect instanceof Effect.None)) {
-        effect.open().close();
-      }
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("{}background {}: {}; using the first bundled one", ServiceControls.where(settings, "background",
-          "mode"), settings.get("mode"), Errors.withoutContent(e));
-      effect = new Effect.Image(Defaults.defaultBackground(), false);
-      settings.remember(effect);
+      controls.startWith(settings.effect(Defaults.defaultBackground()), "background " + settings.get("mode"));
+    } catch (RuntimeException e) {
+      LOG.warn("{}{}; using the first bundled one", ServiceControls.where(settings, "background", "mode"),
+          Errors.withoutContent(e));
+      engine.setEffect(new Effect.Image(Defaults.defaultBackground(), false));
+      settings.remember(new Effect.Image(Defaults.defaultBackground(), false));
     }
-    String model = ServiceControls.modelSpec(settings.get("model"));
-    try {
-      ServiceControls.checkModelFiles(model);
-      engine.prepare(effect, model);
-    } catch (IOException | IllegalArgumentException e) {
-      if (model.equals(ModelCatalog.DEFAULT)) {
-        throw e;
+    String model = settings.get("model");
+    if (model.equals(ModelCatalog.DEFAULT)) {
+      engine.setModel(model); // bundled: no deadline, a cold first load on a slow machine may take its time
+    } else {
+      try {
+        controls.startWithModel(model);
+      } catch (RuntimeException e) {
+        LOG.warn("{}{}; using {}", ServiceControls.where(settings, "model"), Errors.withoutContent(e),
+            ModelCatalog.DEFAULT);
+        settings.set("model", ModelCatalog.DEFAULT);
+        engine.setModel(ModelCatalog.DEFAULT);
       }
-      LOG.warn("{}model {}: {}; using {}", ServiceControls.where(settings, "model"), Errors.cut(model),
-          Errors.withoutContent(e), ModelCatalog.DEFAULT);
-      settings.set("model", ModelCatalog.DEFAULT);
-      engine.prepare(effect, ModelCatalog.DEFAULT);
     }
+    engine.prepare();
     engine.start();
     object = new ControlObject(controls);
     object.export(bus);

@@ -1,168 +1,227 @@
 package io.github.vbackcam.service.daemon;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out changes one at a time on its own thread, in the order they were asked for, so the last request wins
- * and the D-Bus threads never do the heavy work (loading a model, opening a video). A request still waiting when a
- * newer one of the same kind arrives is dropped at that moment: its caller hears at once that it was superseded,
- * instead of holding one of dbus-java's few method-call threads (which also serve property reads) until the loader
- * reaches it. So each kind holds at most two callers waiting: the change in progress and the newest one. Each
- * caller waits for its own result up to a deadline; past it, the caller hears so and the change still completes,
- * unless superseded.
+ * Carries out changes so that the last request wins and no load, however stuck, holds up another: the D-Bus threads
+ * never do the heavy work (loading a model, opening a video), and a file whose read never returns (a hung network
+ * mount, {@code /proc/kmsg}) costs its own request and nothing else.
+ *
+ * <p>Each kind of change (effect, model, reload) runs one at a time, in the order asked for; kinds run side by side.
+ * A request still waiting when a newer one of its kind arrives is dropped at that moment: its caller hears at once
+ * that it was superseded instead of holding one of dbus-java's few method-call threads. So each kind holds at most
+ * two callers: the change in progress and the newest one.
+ *
+ * <p>A change is loaded on a thread of its own, then committed under this loader's lock, and only while it is still
+ * the newest request for what it writes: a request of another kind made later (a colour after a reload) that
+ * committed first wins. A caller waits up to its deadline; past it the request is abandoned: the caller hears so,
+ * the next request of its kind starts on a new thread, and what the stuck thread loads, if it ever returns, is
+ * discarded, never committed. The thread is left to die (Java cannot interrupt a blocked native read).
  */
 final class Loader implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Loader.class);
 
-  /** A change that may fail; an {@link IllegalArgumentException} reaches the caller as InvalidArgs. */
-  interface Change {
-    void run() throws Exception;
+  /**
+   * A change in two steps, so that a late or superseded load can be dropped: {@link #load} may be slow and may
+   * never return; {@link #commit} is quick. An {@link IllegalArgumentException} reaches the caller as InvalidArgs.
+   */
+  interface Change<T> {
+    /** Reads the files and opens what the change needs, on a thread of its own; changes nothing the service shows. */
+    T load() throws Exception;
+
+    /** Puts what {@link #load} made in use and remembers it; owns {@code loaded} from the call on. */
+    void commit(T loaded) throws Exception;
+
+    /** Frees what {@link #load} made when it is not committed: superseded, abandoned, or the service stopping. */
+    void discard(T loaded);
   }
 
-  /** The request was replaced by a later one of the same kind before it started. */
+  /** The request was replaced by a later one before it took effect. */
   static final class Superseded extends RuntimeException {
     Superseded(String what) {
       super(what + " was superseded by a later request");
     }
   }
 
-  /** The change did not finish within the caller's deadline. */
+  /** The change did not finish within the caller's deadline and was abandoned. */
   static final class TimedOut extends RuntimeException {
     TimedOut(String what, Duration deadline) {
-      super(what + " is still loading after " + deadline.toSeconds() + " s; it takes effect once loaded unless a"
-          + " later request replaces it");
+      super(what + " did not finish within " + deadline.toSeconds() + " s and was abandoned; the previous state"
+          + " stays");
     }
   }
 
-  /** How often a waiting caller looks whether the service is stopping. */
-  private static final long POLL_MILLIS = 100;
-
-  private static final int WAITING = 0;
-  private static final int RUNNING = 1;
-  private static final int DROPPED = 2;
-
-  /** One call's change: it either starts on the loader thread or is dropped by a newer request, never both. */
-  private static final class Request {
+  private static final class Request<T> {
+    final long number;
+    final String kind;
+    final Set<String> writes;
     final String what;
+    final Change<T> change;
     final CompletableFuture<Void> result = new CompletableFuture<>();
-    final AtomicInteger state = new AtomicInteger(WAITING);
 
-    Request(String what) {
+    Request(long number, String kind, Set<String> writes, String what, Change<T> change) {
+      this.number = number;
+      this.kind = kind;
+      this.writes = writes;
       this.what = what;
-    }
-
-    /** Drops the request if it has not started; its caller hears {@code why}. */
-    void drop(RuntimeException why) {
-      if (state.compareAndSet(WAITING, DROPPED)) {
-        result.completeExceptionally(why);
-      }
+      this.change = change;
     }
   }
 
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "vbackcam-loader");
-    t.setDaemon(true);
-    return t;
-  });
-  /** The newest request of each kind, until it has run. */
-  private final Map<String, Request> latest = new ConcurrentHashMap<>();
+  // Guarded by this.
+  private long requests;
+  private boolean closed;
+  private final Map<String, Request<?>> running = new HashMap<>();
+  private final Map<String, Request<?>> waiting = new HashMap<>();
+  /** For each thing written (the effect, the model), the number of the request that last committed it. */
+  private final Map<String, Long> committed = new HashMap<>();
 
   /**
-   * Runs {@code change} after every earlier request and waits for it up to {@code deadline}.
+   * Runs {@code change} after every earlier request of its kind and waits for it up to {@code deadline}.
    *
-   * @param kind requests of one kind supersede each other while they wait ("effect", "model")
+   * @param kind requests of one kind run one at a time and supersede each other while they wait
+   * @param writes what the change sets ("effect", "model"): it is dropped if a later request set any of them first
    * @param what the request, for messages
    */
-  void run(String kind, String what, Duration deadline, Change change) {
-    Request request = new Request(what);
-    Request previous = latest.put(kind, request);
-    if (previous != null) {
-      previous.drop(new Superseded(previous.what));
-    }
-    try {
-      thread.execute(() -> {
-        if (!request.state.compareAndSet(WAITING, RUNNING)) {
-          return; // superseded, or the service is stopping: its caller has heard already
+  <T> void run(String kind, Set<String> writes, String what, Duration deadline, Change<T> change) {
+    Request<T> request;
+    synchronized (this) {
+      if (closed) {
+        throw stopping(what);
+      }
+      request = new Request<>(++requests, kind, writes, what, change);
+      if (running.containsKey(kind)) {
+        Request<?> previous = waiting.put(kind, request);
+        if (previous != null) {
+          previous.result.completeExceptionally(new Superseded(previous.what));
         }
-        try {
-          change.run();
-          request.result.complete(null);
-        } catch (Throwable e) {
-          request.result.completeExceptionally(e);
-        } finally {
-          latest.remove(kind, request);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      throw stopping(what, e);
+      } else {
+        start(request);
+      }
     }
     await(request, deadline);
   }
 
   /** What the newest request of {@code kind} that has not finished is; null when there is none. */
-  String newest(String kind) {
-    Request r = latest.get(kind);
+  synchronized String newest(String kind) {
+    Request<?> r = waiting.containsKey(kind) ? waiting.get(kind) : running.get(kind);
     return r == null ? null : r.what;
   }
 
-  private void await(Request request, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
+  private void start(Request<?> request) {
+    running.put(request.kind, request);
+    Thread t = new Thread(() -> loadAndCommit(request), "vbackcam-load-" + request.kind);
+    t.setDaemon(true); // a load stuck for good must not keep the JVM from exiting
+    t.start();
+  }
+
+  private <T> void loadAndCommit(Request<T> request) {
+    T loaded;
     try {
-      while (true) {
-        if (thread.isShutdown()) {
-          request.drop(stopping(request.what, null)); // a change in progress runs on; its caller is not kept
-          throw stopping(request.what, null);
-        }
+      loaded = request.change.load();
+    } catch (Throwable e) {
+      synchronized (this) {
+        request.result.completeExceptionally(e);
+        finished(request);
+      }
+      return;
+    }
+    boolean owned = false;
+    synchronized (this) {
+      if (running.get(request.kind) == request) { // else abandoned or the service stopping: its caller has heard
         try {
-          request.result.get(Math.min(POLL_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000)),
-              TimeUnit.MILLISECONDS);
-          return;
-        } catch (TimeoutException e) {
-          if (System.nanoTime() >= end) {
-            LOG.warn("{}", new TimedOut(request.what, deadline).getMessage());
-            throw new TimedOut(request.what, deadline);
+          for (String w : request.writes) {
+            if (committed.getOrDefault(w, 0L) > request.number) {
+              throw new Superseded(request.what);
+            }
           }
+          owned = true;
+          request.change.commit(loaded);
+          request.writes.forEach(w -> committed.put(w, request.number));
+          request.result.complete(null);
+        } catch (Throwable e) {
+          request.result.completeExceptionally(e);
+        }
+        finished(request);
+      }
+    }
+    if (!owned) {
+      LOG.debug("{}: loaded, but no longer wanted", request.what);
+      request.change.discard(loaded);
+    }
+  }
+
+  /** The request no longer runs: the next of its kind starts. */
+  private void finished(Request<?> request) {
+    if (running.remove(request.kind, request)) {
+      Request<?> next = waiting.remove(request.kind);
+      if (next != null) {
+        start(next);
+      }
+    }
+  }
+
+  private void await(Request<?> request, Duration deadline) {
+    try {
+      request.result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    } catch (TimeoutException e) {
+      synchronized (this) {
+        if (request.result.completeExceptionally(new TimedOut(request.what, deadline))) {
+          LOG.warn("{}", new TimedOut(request.what, deadline).getMessage());
+          waiting.remove(request.kind, request);
+          finished(request);
         }
       }
-    } catch (CancellationException e) {
-      throw stopping(request.what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + request.what, e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(cause.getMessage(), cause);
+      throw unwrapped(e);
+    }
+    try {
+      request.result.getNow(null);
+    } catch (java.util.concurrent.CompletionException e) {
+      throw unwrapped(e);
     }
   }
 
-  private static IllegalStateException stopping(String what, Throwable cause) {
-    return new IllegalStateException("the service is stopping; " + what + " was not applied", cause);
+  private static RuntimeException unwrapped(Exception e) {
+    Throwable cause = e.getCause();
+    return cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+  }
+
+  private static IllegalStateException stopping(String what) {
+    return new IllegalStateException("the service is stopping; " + what + " was not applied");
   }
 
   /**
-   * Drops waiting requests and answers every caller that the service is stopping; a change in progress runs on (not
-   * interrupted: a model half loaded is freed by its own code), and the requests queued behind it are no-ops.
+   * Answers every caller at once that the service is stopping; nothing is committed from now on, and loads in
+   * progress are left to their threads, which discard what they load.
    */
   @Override
   public void close() {
-    thread.shutdown();
-    latest.values().forEach(r -> r.drop(stopping(r.what, null)));
+    synchronized (this) {
+      closed = true;
+      for (Request<?> r : List.copyOf(waiting.values())) {
+        r.result.completeExceptionally(stopping(r.what));
+      }
+      for (Request<?> r : List.copyOf(running.values())) {
+        r.result.completeExceptionally(stopping(r.what));
+      }
+      waiting.clear();
+      running.clear();
+    }
   }
 }

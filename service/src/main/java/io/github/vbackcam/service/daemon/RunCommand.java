@@ -3,18 +3,24 @@ package io.github.vbackcam.service.daemon;
 import io.github.vbackcam.service.Signals;
 import io.github.vbackcam.service.config.ConfigFiles;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code vbackcam run}: the camera service, until SIGTERM or SIGINT (then exit status 0). */
+/** {@code vbackcam run}: the camera service, until SIGTERM, SIGINT or SIGHUP (then exit status 0). */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the camera service: webcam in, background replaced, virtual camera out, controlled over"
         + " D-Bus (see vbackcamctl).",
@@ -67,14 +73,46 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, "size", size);
     put(overrides, "model", model);
     put(overrides, "engine", engine);
-    Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
-    // SIGTERM (systemctl stop) and Ctrl-C end the service as a clean exit, status 0: the signal only wakes this
-    // thread, which closes the service in order (no JVM shutdown racing the frames still in flight).
+    // SIGTERM (systemctl stop), Ctrl-C and SIGHUP (the terminal closed) end the service as a clean exit, status 0:
+    // the signal only wakes this thread, which closes the service in order (no JVM shutdown racing the frames still
+    // in flight). Taken before anything is read, so that a signal during the start is never the JVM's default.
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTerminate(stop::countDown);
     Signals.onInterrupt(stop::countDown);
+    Signals.onHangup(stop::countDown);
+    Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        daemon.start();
+        started.complete(null);
+      } catch (Throwable e) {
+        started.completeExceptionally(e);
+      }
+    }, "vbackcam-start");
+    starter.setDaemon(true); // a start still loading when a stop comes must not keep the JVM
+    starter.start();
+    while (!stop.await(100, TimeUnit.MILLISECONDS) && !started.isDone()) {
+      // Waits for a stop or for the start to end, whichever comes first.
+    }
+    if (!started.isDone()) {
+      // A stop during the start: loads are bounded, but a first model load may still take a while; the service
+      // has written no frame and holds nothing the exit does not release.
+      try {
+        started.get(START_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        LOG.info("stopping before the start finished");
+        return 0;
+      } catch (ExecutionException e) {
+        // Reported below, from the completed start.
+      }
+    }
     try {
-      daemon.start();
+      try {
+        started.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
       stop.await();
       LOG.info("stopping");
     } finally {
@@ -82,6 +120,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** How long a stop during the start waits for the start to end before the process exits without it. */
+  private static final Duration START_GRACE = Duration.ofSeconds(2);
 
   private static void put(Map<String, String> map, String key, String value) {
     if (value != null) {

@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.daemon;
 
+import io.github.vbackcam.core.composite.Background;
 import io.github.vbackcam.core.composite.Effect;
 import io.github.vbackcam.core.composite.Effects;
 import io.github.vbackcam.core.internal.FileChecks;
@@ -7,9 +8,12 @@ import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.live.LiveEngine;
 import io.github.vbackcam.core.live.PauseReason;
 import io.github.vbackcam.core.segment.ModelCatalog;
+import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.core.segment.SegmenterFactory;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Errors;
 import io.github.vbackcam.service.Main;
+import io.github.vbackcam.service.config.FileReads;
 import io.github.vbackcam.service.config.Settings;
 import io.github.vbackcam.service.dbus.Controls;
 import java.io.IOException;
@@ -20,12 +24,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What D-Bus calls do to the service: every change goes to the engine first and is remembered only once the engine
- * took it, so a rejected call changes nothing.
+ * What D-Bus calls do to the service: every change is loaded first (files read, background opened, model loaded)
+ * and put in use and remembered only once that succeeded in time, so a rejected or stuck call changes nothing. The
+ * {@link Loader} runs the loads, on threads it may abandon; every file a caller names is first probed with a bounded
+ * read ({@link FileReads}), so a file whose read never returns is refused within seconds.
  */
 final class ServiceControls implements Controls, AutoCloseable {
 
@@ -34,6 +41,7 @@ final class ServiceControls implements Controls, AutoCloseable {
   private final Settings settings;
   private final SettingsStore store;
   private final LiveEngine engine;
+  private final SegmenterFactory models;
   private final ConfiguredCamera camera;
   private final String device;
   private final String inference;
@@ -48,11 +56,17 @@ final class ServiceControls implements Controls, AutoCloseable {
 
   private static final String NOT_RELOADED = "configuration not reloaded: ";
 
-  ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, ConfiguredCamera camera,
-                  String device, String inference) {
+  /** What each kind of change sets; a change is dropped if a later request set any of it first. */
+  private static final Set<String> EFFECT = Set.of("effect");
+  private static final Set<String> MODEL = Set.of("model");
+  private static final Set<String> EFFECT_AND_MODEL = Set.of("effect", "model");
+
+  ServiceControls(Settings settings, SettingsStore store, LiveEngine engine, SegmenterFactory models,
+                  ConfiguredCamera camera, String device, String inference) {
     this.settings = settings;
     this.store = store;
     this.engine = engine;
+    this.models = models;
     this.camera = camera;
     this.device = device;
     this.inference = inference;
@@ -65,7 +79,8 @@ final class ServiceControls implements Controls, AutoCloseable {
       Map<String, String> parameters = new LinkedHashMap<>(options);
       // A blank path is left to Effects, whose message says the kind needs one.
       parameters.computeIfPresent("path", (k, v) -> v.isBlank() ? v : absolute(v).toString());
-      return Effects.parse(kind, parameters);
+      // The kind trimmed, as its parameters are (Effects) and the mode key in a file: "none " is none.
+      return Effects.parse(kind == null ? "" : kind.strip(), parameters);
     }, what), what);
   }
 
@@ -75,7 +90,11 @@ final class ServiceControls implements Controls, AutoCloseable {
       throw new IllegalArgumentException("background path is empty");
     }
     String what = "background '" + Errors.cut(path) + "'";
-    apply(checked(() -> Effect.file(absolute(path), Boolean.parseBoolean(hologram())), what), what);
+    apply(checked(() -> {
+      Path file = absolute(path);
+      FileReads.probe(file); // before Effect.file, which reads a PNG's or WebP's header
+      return Effect.file(file, Boolean.parseBoolean(hologram()));
+    }, what), what);
   }
 
   @Override
@@ -92,11 +111,15 @@ final class ServiceControls implements Controls, AutoCloseable {
         hologram())), what), what);
   }
 
-  /** Switches the kind and keeps the last parameters of that kind (and the hologram choice). */
+  /**
+   * Switches the kind and keeps the last parameters of that kind (and the hologram choice). The mode is trimmed, as
+   * SetEffect's kind and every value in a file are: "none " is none.
+   */
   @Override
   public void setMode(String mode) {
-    Effects.parameters(mode); // an unknown mode: the message quotes it and lists the valid ones
-    apply(() -> modeEffect(mode), "mode '" + mode + "'");
+    String kind = mode == null ? "" : mode.strip();
+    Effects.parameters(kind); // an unknown mode: the message quotes it and lists the valid ones
+    apply(() -> modeEffect(kind), "mode '" + Errors.cut(kind) + "'");
   }
 
   /** The effect of {@code mode} with the remembered parameters, read when the change runs (after earlier ones). */
@@ -107,6 +130,9 @@ final class ServiceControls implements Controls, AutoCloseable {
     }
     probe.set("mode", mode);
     String background = probe.get("background");
+    if (!background.isEmpty()) {
+      FileReads.probe(Path.of(background)); // FileTypes.isPicture reads a PNG's or WebP's header
+    }
     if (mode.equals("video") && (background.isEmpty() || FileTypes.isPicture(Path.of(background)))) {
       throw new IllegalArgumentException("mode 'video' needs a video background first: call SetBackground with"
           + " a video file");
@@ -145,16 +171,29 @@ final class ServiceControls implements Controls, AutoCloseable {
     return model.contains("/") || model.endsWith(".json");
   }
 
-  /** A model as the configuration names it, with {@code ~} expanded in a path (a name of the catalog unchanged). */
+  /**
+   * A model as the configuration names it, with {@code ~} expanded in a path (a name of the catalog unchanged), and
+   * a model folder as its {@code model.json}: the catalog would take the first {@code .json} of any directory.
+   */
   static String modelSpec(String model) {
-    return isModelPath(model) ? Settings.expandHome(model) : model;
+    if (!isModelPath(model)) {
+      return model;
+    }
+    Path path = Path.of(Settings.expandHome(model));
+    return Files.isDirectory(path) ? path.resolve(MODEL_JSON).toString() : path.toString();
   }
+
+  /** The file a model folder must hold. */
+  static final String MODEL_JSON = "model.json";
 
   /**
    * Checks the files an effect reads before any of them is opened: regular files only, images within the pixel
    * limit by their header, a picture never played as a video (see {@link FileChecks}).
    */
   static void checkFiles(Effect effect) throws IOException {
+    if (effect instanceof Effect.Image || effect instanceof Effect.Video) {
+      FileReads.probe(Path.of(effect.parameters().get("path")));
+    }
     if (effect instanceof Effect.Image image) {
       FileChecks.image(image.path(), MAX_IMAGE_BYTES);
     } else if (effect instanceof Effect.Video video) {
@@ -163,16 +202,28 @@ final class ServiceControls implements Controls, AutoCloseable {
   }
 
   /**
-   * A model given by path is checked before it is parsed, and a path to nothing is named as such; the names of the
-   * catalog, and other words, are left to the catalog, whose message lists the models there are.
+   * A model given by path is checked before it is parsed: a folder must hold a {@code model.json} (it is a model
+   * folder, nothing else), each file is probed with a bounded read, and a path to nothing is named as such; the names
+   * of the catalog, and other words, are left to the catalog, whose message lists the models there are.
    */
   static void checkModelFiles(String model) throws IOException {
     if (ModelCatalog.NAMES.contains(model)) {
       return;
     }
+    Path given = Path.of(Settings.expandHome(model));
+    FileReads.probe(given);
     Path path = Path.of(modelSpec(model));
+    if (!path.equals(given) && !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new NoSuchFileException(model, null, "a folder without " + MODEL_JSON + ", so not a model folder");
+    }
     if (Files.exists(path) || Files.isSymbolicLink(path)) {
+      FileReads.probe(path);
       FileChecks.model(path);
+      try (var files = Files.newDirectoryStream(FileChecks.resolve(path).getParent(), "*.bin")) {
+        for (Path shard : files) {
+          FileReads.probe(shard);
+        }
+      }
     } else if (isModelPath(model)) {
       throw new NoSuchFileException(model, null, "no such file");
     }
@@ -198,22 +249,69 @@ final class ServiceControls implements Controls, AutoCloseable {
     return () -> effect;
   }
 
-  /** Makes the effect on the loader thread (after every earlier change), opens it, then remembers it. */
-  private void apply(EffectSource next, String what) {
-    loader.run("effect", what, EFFECT_DEADLINE, () -> {
-      Effect effect;
-      try {
-        effect = next.get();
-        checkFiles(effect);
-        engine.setEffect(effect);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
+  /** An effect with its background opened ({@code null} for none): what an effect change loads. */
+  record Opened(Effect effect, Background background) {
+    void close() {
+      if (background != null) {
+        background.close();
       }
-      synchronized (settings) {
-        settings.remember(effect);
+    }
+  }
+
+  /** Checks the effect's files and opens its background, without putting it in use. */
+  static Opened open(Effect effect) throws IOException {
+    checkFiles(effect);
+    return new Opened(effect, effect instanceof Effect.None ? null : effect.open());
+  }
+
+  /**
+   * Makes the effect on a loader thread (after every earlier effect change) and opens it, then puts it in use and
+   * remembers it in the state file if {@code save}.
+   */
+  private void apply(EffectSource next, String what, boolean save) {
+    loader.run("effect", EFFECT, what, EFFECT_DEADLINE, new Loader.Change<Opened>() {
+      @Override
+      public Opened load() {
+        try {
+          return open(next.get());
+        } catch (IOException | RuntimeException e) {
+          throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
+        }
       }
-      store.save(settings);
+
+      @Override
+      public void commit(Opened opened) {
+        engine.useEffect(opened.effect(), opened.background());
+        synchronized (settings) {
+          settings.remember(opened.effect());
+        }
+        if (save) {
+          store.save(settings);
+        }
+      }
+
+      @Override
+      public void discard(Opened opened) {
+        opened.close();
+      }
     });
+  }
+
+  private void apply(EffectSource next, String what) {
+    apply(next, what, true);
+  }
+
+  /**
+   * The remembered or configured effect at start, before frames flow: loaded as a call's would be, within the same
+   * deadline, and not written back to the state file (a file the configuration names stays the configuration's).
+   */
+  void startWith(Effect effect, String what) {
+    apply(() -> effect, what, false);
+  }
+
+  /** As {@link #startWith(Effect, String)}, for the model. */
+  void startWithModel(String model) {
+    switchModel(model, "model " + Errors.cut(model), false);
   }
 
   /**
@@ -233,23 +331,48 @@ final class ServiceControls implements Controls, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
-    loader.run("model", what, MODEL_DEADLINE, () -> {
-      if (spec.equals(engine.status().model())) {
-        LOG.info("{} is already in use", what); // a reload would cost a load's time and native memory for nothing
-        return;
+    switchModel(spec, what, true);
+  }
+
+  /** Loads the model on a loader thread (after every earlier model change), then puts it in use and remembers it. */
+  private void switchModel(String spec, String what, boolean save) {
+    loader.run("model", MODEL, what, MODEL_DEADLINE, new Loader.Change<Segmenter>() {
+      @Override
+      public Segmenter load() {
+        if (modelSpec(spec).equals(engine.status().model())) {
+          LOG.info("{} is already in use", what); // a reload would cost a load's time and native memory for nothing
+          return null;
+        }
+        return loadModel(spec, what);
       }
-      loadModel(spec, what);
-      synchronized (settings) {
-        settings.set("model", spec);
+
+      @Override
+      public void commit(Segmenter loaded) {
+        if (loaded == null) {
+          return;
+        }
+        engine.useModel(modelSpec(spec), loaded);
+        synchronized (settings) {
+          settings.set("model", spec);
+        }
+        if (save) {
+          store.save(settings);
+        }
       }
-      store.save(settings);
+
+      @Override
+      public void discard(Segmenter loaded) {
+        if (loaded != null) {
+          loaded.close();
+        }
+      }
     });
   }
 
-  private void loadModel(String model, String what) {
+  private Segmenter loadModel(String model, String what) {
     try {
       checkModelFiles(model);
-      engine.setModel(modelSpec(model));
+      return models.open(modelSpec(model));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
@@ -274,56 +397,67 @@ final class ServiceControls implements Controls, AutoCloseable {
     }
   }
 
+  /** What a reload loads: the files' settings, their effect opened, and their model when it is another. */
+  private record Reloaded(Settings fresh, Opened effect, String model, Segmenter segmenter) {}
+
   /**
-   * Applies the configuration files, all or nothing: every value is checked and the background's files are checked
-   * before anything changes; if the effect still fails after the model was switched, the old model comes back. A
-   * value that parses but cannot be used (a model that does not load, a background that cannot be read) is named
-   * with the file and line that set it.
+   * Applies the configuration files, all or nothing: every value is checked, the background opened and the model
+   * loaded before anything changes. A value that parses but cannot be used (a model that does not load, a
+   * background that cannot be read) is named with the file and line that set it.
    */
   @Override
   public void reload() {
-    loader.run("reload", "reload", MODEL_DEADLINE, () -> {
-      Settings fresh;
-      Effect effect;
-      try {
-        fresh = store.load(false); // the files the user edited win over the remembered choices
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(NOT_RELOADED + Errors.withoutContent(e));
-      }
-      try {
-        effect = fresh.effect(Defaults.defaultBackground());
-        checkFiles(effect);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "background", "mode")
-            + Errors.withoutContent(e));
-      }
-      String model = modelSpec(fresh.get("model"));
-      String previous = engine.status().model();
-      boolean newModel = !model.equals(previous);
-      if (newModel) {
+    loader.run("reload", EFFECT_AND_MODEL, "reload", MODEL_DEADLINE, new Loader.Change<Reloaded>() {
+      @Override
+      public Reloaded load() {
+        Settings fresh;
+        Opened effect;
         try {
-          loadModel(model, "model '" + Errors.cut(model) + "'");
+          fresh = store.load(false); // the files the user edited win over the remembered choices
+        } catch (IOException | RuntimeException e) {
+          throw new IllegalArgumentException(NOT_RELOADED + Errors.withoutContent(e));
+        }
+        try {
+          effect = open(fresh.effect(Defaults.defaultBackground()));
+        } catch (IOException | RuntimeException e) {
+          throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "background", "mode")
+              + Errors.withoutContent(e));
+        }
+        String model = fresh.get("model");
+        if (modelSpec(model).equals(engine.status().model())) {
+          return new Reloaded(fresh, effect, model, null);
+        }
+        try {
+          return new Reloaded(fresh, effect, model, loadModel(model, "model '" + Errors.cut(model) + "'"));
         } catch (IllegalArgumentException e) {
+          effect.close();
           throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "model") + e.getMessage());
         }
       }
-      try {
-        engine.setEffect(effect);
-      } catch (IOException | RuntimeException e) {
-        if (newModel && previous != null) {
-          loadModel(previous, "the previous model '" + previous + "'");
+
+      @Override
+      public void commit(Reloaded r) {
+        if (r.segmenter() != null) {
+          engine.useModel(modelSpec(r.model()), r.segmenter());
         }
-        throw new IllegalArgumentException(NOT_RELOADED + where(fresh, "background", "mode")
-            + Errors.withoutContent(e));
+        engine.useEffect(r.effect().effect(), r.effect().background());
+        synchronized (settings) {
+          settings.set("model", r.model());
+          settings.remember(r.effect().effect());
+        }
+        store.save(settings);
+        camera.use(r.fresh().get("camera"));
+        engine.restartCamera();
+        LOG.info("configuration reloaded");
       }
-      synchronized (settings) {
-        settings.set("model", model);
-        settings.remember(effect);
+
+      @Override
+      public void discard(Reloaded r) {
+        r.effect().close();
+        if (r.segmenter() != null) {
+          r.segmenter().close();
+        }
       }
-      store.save(settings);
-      camera.use(fresh.get("camera"));
-      engine.restartCamera();
-      LOG.info("configuration reloaded");
     });
   }
 
@@ -346,7 +480,7 @@ final class ServiceControls implements Controls, AutoCloseable {
     return copy;
   }
 
-  /** Drops changes still waiting; one in progress finishes on the loader's own (daemon) thread. */
+  /** Answers every change still waiting or loading; nothing is put in use from now on. */
   @Override
   public void close() {
     loader.close();

@@ -69,7 +69,8 @@ public final class ControlObject implements Control1, Properties {
         throw new InvalidArgs("option '" + Errors.cut(key) + "' has type " + value.getSig()
             + "; give a string, a number or a boolean");
       }
-      text.put(key, String.valueOf(v));
+      // D-Bus bytes (y) are unsigned; dbus-java hands them over as a signed Java byte (255 as -1).
+      text.put(key, v instanceof Byte b ? Integer.toString(Byte.toUnsignedInt(b)) : String.valueOf(v));
     });
     call(() -> controls.setEffect(kind, text));
   }

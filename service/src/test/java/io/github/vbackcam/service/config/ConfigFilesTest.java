@@ -51,6 +51,21 @@ class ConfigFilesTest {
   }
 
   @Test
+  void aControlCharacterInALineIsRefusedWithFileAndLineNotTrimmedAway() {
+    for (String bad : List.of("blur = 7\0", "blur = 7\u0007", "color = #00\u001bff00", "model\0 = meet")) {
+      IOException e = assertThrows(IOException.class, () -> read("# ok\nmode = blur\n" + bad + "\n"),
+          bad.replace("\0", "\\0"));
+      assertTrue(e.getMessage().startsWith(dir.resolve("vbackcam.conf") + ":3: a control character (U+"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void tabsAndWindowsLineEndsAreNotControlCharactersToRefuse() throws IOException {
+    assertEquals("7", read("blur\t=\t7\r\nmode = blur\r\n").get("blur"));
+  }
+
+  @Test
   void unknownKeyNamesFileAndLine() {
     IOException e = assertThrows(IOException.class, () -> read("# ok\nmodel = meet\nbackgorund = x.png\n"));
     assertTrue(e.getMessage().startsWith(dir.resolve("vbackcam.conf") + ":3: unknown key 'backgorund'"),

@@ -211,6 +211,15 @@ class HostileServiceTest {
         Map.of("radius", new Variant<>(new UInt64("18446744073709551615")))));
     expected.put("SetEffect blur radius t 18446744073709551615",
         "blur radius '18446744073709551615': out of range 1-200");
+    calls.put("SetEffect blur radius y 255", () -> control.SetEffect("blur",
+        Map.of("radius", new Variant<>((byte) 255))));
+    expected.put("SetEffect blur radius y 255", "blur radius '255': out of range 1-200");
+    for (String root : List.of("/", "//")) {
+      calls.put("SetBackground " + root, () -> control.SetBackground(root));
+      expected.put("SetBackground " + root, "/: not a regular file (a directory)");
+    }
+    calls.put("SetModel /", () -> control.SetModel("/"));
+    expected.put("SetModel /", "/: a folder without model.json, so not a model folder");
     calls.put("SetModel of a missing model.json", () -> control.SetModel("/nonexistent/model.json"));
     expected.put("SetModel of a missing model.json", "/nonexistent/model.json: no such file");
     calls.put("SetModel of a missing folder", () -> control.SetModel("/nonexistent/bodypix/"));
@@ -290,6 +299,88 @@ class HostileServiceTest {
 
   @Test
   @Order(4)
+  void aModeIsTrimmedAsAColourIs() throws Exception {
+    control.SetMode(" none ");
+    assertEquals("s \"none\"", live.property("Mode"));
+    control.SetColor(" #00ff00 ");
+    assertEquals("s \"color #00ff00\"", live.property("Background"));
+  }
+
+  /**
+   * Files whose read never returns, each standing for a file on a hung NFS, sshfs or FUSE mount: {@code /proc/kmsg}
+   * is a regular, empty file whose read waits for the next kernel message. Only root may read it; the tests run as
+   * root (in CI too), and as another user this fails, never skips.
+   */
+  private static Map<String, Path> stuckFiles() throws IOException {
+    assertEquals("root", System.getProperty("user.name"), "reading /proc/kmsg needs root: run the tests as root");
+    Path d = live.dir.resolve("stuck");
+    Map<String, Path> files = new LinkedHashMap<>();
+    files.put("kmsg", Path.of("/proc/kmsg"));
+    files.put("png", d.resolve("kmsg.png"));
+    files.put("model dir", d.resolve("model"));
+    files.put("model.json", d.resolve("model/model.json"));
+    files.put("conf", d.resolve("vbackcam.conf"));
+    if (!Files.isDirectory(d)) {
+      Files.createDirectories(files.get("model dir"));
+      for (String link : List.of("png", "model.json", "conf")) {
+        Files.createSymbolicLink(files.get(link), Path.of("/proc/kmsg"));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  @Order(5)
+  void aFileWhoseReadNeverReturnsIsRefusedInTimeAndHoldsUpNoLaterCall() throws Exception {
+    Map<String, Path> stuck = stuckFiles();
+    String kmsg = stuck.get("kmsg").toString();
+    Map<String, Runnable> calls = new LinkedHashMap<>();
+    calls.put("SetBackground " + kmsg, () -> control.SetBackground(kmsg));
+    calls.put("SetBackground " + stuck.get("png"), () -> control.SetBackground(stuck.get("png").toString()));
+    calls.put("SetEffect video " + kmsg, () -> control.SetEffect("video", Map.of("path", new Variant<>(kmsg))));
+    calls.put("SetModel " + stuck.get("model.json"), () -> control.SetModel(stuck.get("model.json").toString()));
+    calls.put("SetModel " + stuck.get("model dir"), () -> control.SetModel(stuck.get("model dir").toString()));
+    calls.put("SetBackground " + kmsg + " again", () -> control.SetBackground(kmsg));
+    int colour = 0;
+    for (var call : calls.entrySet()) {
+      long start = System.nanoTime();
+      Future<?> answer = CALLERS.submit(call.getValue());
+      try {
+        answer.get(10, TimeUnit.SECONDS);
+        fail(call.getKey() + ": accepted");
+      } catch (ExecutionException e) {
+        String message = String.valueOf(e.getCause().getMessage());
+        assertTrue(message.contains(": did not finish reading within 5 s"), call.getKey() + ": " + message);
+      } catch (TimeoutException e) {
+        fail(call.getKey() + ": no answer within 10 s");
+      }
+      System.out.println(call.getKey() + ": refused after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      // The call that needs no file is not held up by the read still blocked.
+      String hex = colour++ % 2 == 0 ? "#ff0000" : "#00ff00";
+      CompletableFuture<Void> next = CompletableFuture.runAsync(() -> control.SetColor(hex), CALLERS);
+      next.get(3, TimeUnit.SECONDS);
+      assertEquals("s \"color " + hex + "\"", live.property("Background"), "after " + call.getKey());
+      assertEquals("s \"selfie\"", live.property("Model"), "after " + call.getKey());
+    }
+    Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.deleteIfExists(conf);
+    Files.createSymbolicLink(conf, stuck.get("conf"));
+    try {
+      control.Reload();
+      fail("Reload of a configuration whose read never returns was accepted");
+    } catch (DBusExecutionException e) {
+      assertTrue(e.getMessage().startsWith("configuration not reloaded: " + conf + ": did not finish reading within"
+          + " 5 s"), e.getMessage());
+    } finally {
+      Files.delete(conf);
+    }
+    control.SetBlur(new UInt32(7));
+    assertEquals("s \"blur 7\"", live.property("Background"));
+    control.SetColor("#00ff00"); // as the next tests expect
+  }
+
+  @Test
+  @Order(6)
   void aSlowBackgroundThenAColourTheColourWins() throws Exception {
     Path big = live.dir.resolve("big.png");
     try (var image = new org.bytedeco.opencv.opencv_core.Mat(6000, 6000,
@@ -310,7 +401,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void aBurstOfSlowBackgroundsHoldsUpNeitherPropertyReadsNorTheLastRequest() throws Exception {
     Path big = live.dir.resolve("big.jpg");
     try (var image = new org.bytedeco.opencv.opencv_core.Mat(8000, 8000,
@@ -349,7 +440,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void reloadAppliesAllOfAFileOrNothing() throws Exception {
     Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
     Files.createDirectories(conf.getParent());
@@ -390,7 +481,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void anAnimatedGifBackgroundPlaysWhetherCalledOrConfigured() throws Exception {
     Path gif = redThenBlueGif(live.dir.resolve("anim.gif"));
     control.SetBackground(gif.toString());
@@ -455,7 +546,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void anInjectedPathAndModeNoneAreRememberedAndStartAgain() throws Exception {
     Path injected = live.dir.resolve("a\nmodel = evil\nsize = 64x64\n#.ppm");
     ServiceHarness.writePpm(injected, 255, 0, 0);
@@ -472,7 +563,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void aBrokenStateFileOrAFifoRememberedAsModelAndBackgroundStillStarts() throws Exception {
     Path state = live.dir.resolve("state/vbackcam/state");
     live.stopService();
@@ -496,7 +587,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(10)
+  @Order(12)
   void aSecondInstanceWithTheSameOutputRefusesAtOnceAndTouchesNothing() throws Exception {
     long size = Files.size(live.output);
     Result sameBus = secondInstance(live.runCommand());
@@ -531,7 +622,7 @@ class HostileServiceTest {
   }
 
   @Test
-  @Order(11)
+  @Order(13)
   void sigtermUnderLoadStopsWithinTwoSecondsCleanlyWithWholeFrames() throws Exception {
     long logBefore = Files.size(live.log);
     java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -561,6 +652,75 @@ class HostileServiceTest {
     assertEquals(0, live.service().exitValue(), "a clean stop is a clean exit");
     String log = Files.readString(live.log).substring((int) logBefore);
     assertFalse(log.contains("\tat ") || log.contains("Exception"), "stack traces on SIGTERM:\n" + log);
+    assertEquals(0, live.partialBytes(), "the Y4M output ends in a partial frame");
+  }
+
+  @Test
+  @Order(14)
+  void aRememberedFileWhoseReadNeverReturnsStartsWithDefaultsAndAStopDuringTheStartIsClean() throws Exception {
+    Map<String, Path> stuck = stuckFiles();
+    Path state = live.dir.resolve("state/vbackcam/state");
+    Files.writeString(state, "mode = video\nbackground = /proc/kmsg\nmodel = " + stuck.get("model dir") + "\n");
+    // SIGTERM while the start still waits for the background: a clean exit within seconds.
+    long logBefore = Files.size(live.log);
+    Process starting = live.runCommand().redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(live.log.toFile())).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(live.log).substring((int) logBefore).contains("Inference engine")) {
+        assertTrue(starting.isAlive() && System.nanoTime() < deadline, Files.readString(live.log));
+        Thread.sleep(20);
+      }
+      starting.destroy(); // SIGTERM
+      assertTrue(starting.waitFor(5, TimeUnit.SECONDS), "still running 5 s after a SIGTERM during the start");
+      assertEquals(0, starting.exitValue(), "a stop during the start is a clean exit");
+    } finally {
+      starting.destroyForcibly();
+    }
+    // Left to start, it falls back to the defaults, saying why.
+    logBefore = Files.size(live.log);
+    live.startService();
+    connect();
+    String log = Files.readString(live.log).substring((int) logBefore);
+    assertTrue(log.contains("background video: /proc/kmsg: did not finish reading within 5 s"), log);
+    assertTrue(log.contains("model " + stuck.get("model dir") + ": " + stuck.get("model.json")
+        + ": did not finish reading within 5 s"), log);
+    assertEquals("s \"image\"", live.property("Mode"));
+    assertEquals("s \"selfie\"", live.property("Model"));
+    // A configuration file whose read never returns fails the start at once, naming it, as a binary one does.
+    live.stopService();
+    client.disconnect();
+    Path conf = live.dir.resolve("config/vbackcam/vbackcam.conf");
+    Files.deleteIfExists(conf);
+    Files.createSymbolicLink(conf, stuck.get("conf"));
+    try {
+      Path out = Files.createTempFile(live.dir, "conf", ".log");
+      Process p = live.runCommand().redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "still starting 30 s later: " + Files.readString(out));
+      String text = Files.readString(out);
+      assertEquals(1, p.exitValue(), text);
+      assertTrue(text.contains(conf + ": did not finish reading within 5 s"), text);
+    } finally {
+      Files.delete(conf);
+    }
+    live.startService();
+    connect();
+  }
+
+  @Test
+  @Order(15)
+  void sighupIsACleanStopWithWholeFrames() throws Exception {
+    if (!live.service().isAlive()) { // run on its own
+      Files.deleteIfExists(live.dir.resolve("state/vbackcam/state"));
+      live.startService();
+      connect();
+    }
+    long logBefore = Files.size(live.log);
+    Thread.sleep(1000);
+    assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(live.service().pid())).start().waitFor());
+    assertTrue(live.service().waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGHUP");
+    assertEquals(0, live.service().exitValue(), "a hangup is a clean stop");
+    assertTrue(Files.readString(live.log).substring((int) logBefore).contains("stopping"));
     assertEquals(0, live.partialBytes(), "the Y4M output ends in a partial frame");
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Changes run one at a time and the last request wins; a caller whose request is overtaken while it waits hears so
- * at once, so a burst of slow requests holds no more than two callers (on D-Bus, method-call threads that also
- * serve property reads).
+ * Changes of a kind run one at a time and the last request wins; a caller whose request is overtaken while it waits
+ * hears so at once, so a burst of slow requests holds no more than two callers (on D-Bus, method-call threads that
+ * also serve property reads). A change stuck for good holds up nothing: past its deadline it is abandoned, and what
+ * it loads if it ever returns is discarded, never put in use.
  */
 @Timeout(60)
 class LoaderTest {
@@ -39,13 +41,40 @@ class LoaderTest {
     callers.shutdownNow();
   }
 
+  /** A change whose load is {@code load} and whose commit records {@code what} in {@link #ran}. */
+  private Loader.Change<String> change(String what, Load load) {
+    return new Loader.Change<>() {
+      @Override
+      public String load() throws Exception {
+        load.run();
+        return what;
+      }
+
+      @Override
+      public void commit(String loaded) {
+        ran.add(loaded);
+      }
+
+      @Override
+      public void discard(String loaded) {
+        discarded.add(loaded);
+      }
+    };
+  }
+
+  private interface Load {
+    void run() throws Exception;
+  }
+
+  private final List<String> discarded = new CopyOnWriteArrayList<>();
+
   /** A caller's request, run on its own thread as a D-Bus call would be. */
-  private Future<?> request(String kind, String what, Loader.Change change) {
-    return callers.submit(() -> loader.run(kind, what, LONG, change));
+  private Future<?> request(String kind, String what, Load load) {
+    return callers.submit(() -> loader.run(kind, Set.of(kind), what, LONG, change(what, load)));
   }
 
   private Future<?> recorded(String what) {
-    return request("effect", what, () -> ran.add(what));
+    return request("effect", what, () -> { });
   }
 
   /** An effect change that holds the loader until {@code release}; returns once it is running. */
@@ -54,7 +83,6 @@ class LoaderTest {
     Future<?> slow = request("effect", "slow", () -> {
       started.countDown();
       release.await();
-      ran.add("slow");
     });
     assertTrue(started.await(10, TimeUnit.SECONDS));
     return slow;
@@ -94,19 +122,33 @@ class LoaderTest {
   }
 
   @Test
-  void requestsOfAnotherKindAreNotOvertakenAndRunInOrder() throws Exception {
+  void aStuckChangeHoldsUpNoOtherKindAndIsNotOvertakenByOne() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     Future<?> slow = slowEffect(release);
-    Future<?> model = request("model", "model", () -> ran.add("model"));
-    awaitNewest("model", "model");
-    Future<?> effect = recorded("effect");
-    awaitNewest("effect", "effect");
-    assertFalse(model.isDone(), "a model request was dropped by an effect");
+    request("model", "model", () -> { }).get(10, TimeUnit.SECONDS);
+    assertFalse(slow.isDone(), "the effect change was dropped by a model change");
     release.countDown();
     slow.get(10, TimeUnit.SECONDS);
-    model.get(10, TimeUnit.SECONDS);
-    effect.get(10, TimeUnit.SECONDS);
-    assertEquals(List.of("slow", "model", "effect"), ran);
+    recorded("effect").get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("model", "slow", "effect"), ran);
+  }
+
+  @Test
+  void aChangeLoadedAfterALaterRequestOfWhatItWritesTookEffectIsDiscarded() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    Future<?> reload = callers.submit(() -> loader.run("reload", Set.of("effect", "model"), "reload", LONG,
+        change("reload", () -> {
+          started.countDown();
+          release.await();
+        })));
+    assertTrue(started.await(10, TimeUnit.SECONDS));
+    recorded("colour").get(10, TimeUnit.SECONDS);
+    release.countDown();
+    Throwable e = failure(reload, 10_000);
+    assertEquals("reload was superseded by a later request", e.getMessage());
+    awaitDiscarded("reload");
+    assertEquals(List.of("colour"), ran);
   }
 
   @Test
@@ -130,32 +172,42 @@ class LoaderTest {
       release.await();
     });
     assertTrue(started.await(10, TimeUnit.SECONDS));
-    Future<?> waiting = request("model", "model", () -> ran.add("model"));
-    awaitNewest("model", "model");
+    Future<?> waiting = request("effect", "waiting", () -> { });
+    awaitNewest("effect", "waiting");
     loader.close();
     for (Future<?> call : List.of(slow, waiting)) {
       Throwable e = failure(call, 2000);
       assertTrue(e.getMessage().startsWith("the service is stopping; "), e.getMessage());
     }
     release.countDown();
-    Throwable late = assertThrows(IllegalStateException.class, () -> loader.run("effect", "late", LONG, () -> { }));
+    Throwable late = assertThrows(IllegalStateException.class, () -> loader.run("effect", Set.of("effect"), "late",
+        LONG, change("late", () -> { })));
     assertEquals("the service is stopping; late was not applied", late.getMessage());
+    awaitDiscarded("slow");
     assertEquals(List.of(), ran);
   }
 
   @Test
-  void aCallerWaitsNoLongerThanItsDeadlineAndTheChangeStillTakesEffect() throws Exception {
+  void aStuckChangeIsAbandonedAtItsDeadlineTheNextStartsAtOnceAndALateResultIsDiscarded() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     long start = System.nanoTime();
-    Loader.TimedOut e = assertThrows(Loader.TimedOut.class, () -> loader.run("effect", "slow", Duration.ofMillis(300),
-        () -> {
-          release.await();
-          ran.add("slow");
-        }));
+    Loader.TimedOut e = assertThrows(Loader.TimedOut.class, () -> loader.run("effect", Set.of("effect"),
+        "background '/proc/kmsg'", Duration.ofMillis(300), change("stuck", release::await)));
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
-    assertTrue(e.getMessage().startsWith("slow is still loading after 0 s"), e.getMessage());
+    assertEquals("background '/proc/kmsg' did not finish within 0 s and was abandoned; the previous state stays",
+        e.getMessage());
+    // The stuck thread still holds its load: the next change must not wait for it.
+    recorded("after").get(5, TimeUnit.SECONDS);
     release.countDown();
-    recorded("after").get(10, TimeUnit.SECONDS);
-    assertEquals(List.of("slow", "after"), ran);
+    awaitDiscarded("stuck");
+    assertEquals(List.of("after"), ran);
+  }
+
+  private void awaitDiscarded(String what) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!discarded.contains(what) && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertEquals(List.of(what), discarded);
   }
 }
