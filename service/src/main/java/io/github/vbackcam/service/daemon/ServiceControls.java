@@ -92,8 +92,8 @@ final class ServiceControls implements Controls, AutoCloseable {
     String what = "background '" + Errors.cut(path) + "'";
     apply(checked(() -> {
       Path file = absolute(path);
-      FileReads.probe(file); // before Effect.file, which reads a PNG's or WebP's header
-      return Effect.file(file, Boolean.parseBoolean(hologram()));
+      boolean hologram = Boolean.parseBoolean(hologram());
+      return FileReads.read(file, () -> Effect.file(file, hologram)); // reads a PNG's or WebP's header
     }, what), what);
   }
 
@@ -188,16 +188,20 @@ final class ServiceControls implements Controls, AutoCloseable {
 
   /**
    * Checks the files an effect reads before any of them is opened: regular files only, images within the pixel
-   * limit by their header, a picture never played as a video (see {@link FileChecks}).
+   * limit by their header, a picture never played as a video (see {@link FileChecks}); within a bounded read
+   * ({@link FileReads}), as this runs on a D-Bus caller's thread too.
    */
   static void checkFiles(Effect effect) throws IOException {
-    if (effect instanceof Effect.Image || effect instanceof Effect.Video) {
-      FileReads.probe(Path.of(effect.parameters().get("path")));
-    }
     if (effect instanceof Effect.Image image) {
-      FileChecks.image(image.path(), MAX_IMAGE_BYTES);
+      FileReads.read(image.path(), () -> {
+        FileChecks.image(image.path(), MAX_IMAGE_BYTES);
+        return null;
+      });
     } else if (effect instanceof Effect.Video video) {
-      FileChecks.video(video.path());
+      FileReads.read(video.path(), () -> {
+        FileChecks.video(video.path());
+        return null;
+      });
     }
   }
 
