@@ -62,6 +62,24 @@ class SettingsStoreTest {
     assertFalse(Files.exists(state), "the directory in place of the state file was moved aside");
   }
 
+  /**
+   * {@code /proc/kmsg}, a regular empty file whose read waits for the next kernel message, stands for a state file on
+   * a hung mount; reading it needs root, which the tests run as (a normal user fails here, never skips).
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aStateFileWhoseReadNeverReturnsIsSetAsideWithinSecondsAndTheConfigurationUsed() throws IOException {
+    assertEquals("root", System.getProperty("user.name"), "reading /proc/kmsg needs root: run the tests as root");
+    Path state = dir.resolve("state");
+    Files.createSymbolicLink(state, Path.of("/proc/kmsg"));
+    long start = System.nanoTime();
+    Settings s = store(state).load(true);
+    assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+    assertEquals("33", s.get("blur"), "the configuration is used");
+    assertFalse(Files.exists(state, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertTrue(Files.isSymbolicLink(dir.resolve("state.bad")), "the link is set aside, not its target");
+  }
+
   @Test
   void aStateFileWithAByteOrderMarkIsReadNotSetAside() throws IOException {
     Path state = dir.resolve("state");
