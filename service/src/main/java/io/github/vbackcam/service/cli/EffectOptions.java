@@ -5,6 +5,7 @@ import io.github.vbackcam.core.composite.Effects;
 import io.github.vbackcam.core.segment.MaskSettings;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
+import io.github.vbackcam.service.config.FileReads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -66,7 +67,9 @@ public final class EffectOptions {
     if (choice.color != null) {
       return Effects.parse("color", Map.of("color", choice.color, Effects.HOLOGRAM, on));
     }
-    return Effect.file(choice.background != null ? choice.background : Defaults.defaultBackground(), hologram);
+    Path file = choice.background != null ? choice.background : Defaults.defaultBackground();
+    FileReads.probe(file); // Effect.file reads a PNG's or WebP's header: a read that never returns is named in 5 s
+    return Effect.file(file, hologram);
   }
 
   MaskSettings mask(boolean still) {

@@ -6,6 +6,8 @@ import io.github.vbackcam.core.internal.FileTypes;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.service.Defaults;
 import io.github.vbackcam.service.Signals;
+import io.github.vbackcam.service.config.FileReads;
+import io.github.vbackcam.service.daemon.ServiceControls;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,6 +58,10 @@ public final class RenderCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path in = input != null ? input : Defaults.sample();
+    // As the service does: a file whose read never returns (a hung network or FUSE mount) is named within 5 s, before
+    // the pipeline's threads block on it for good, where not even Ctrl-C reaches them.
+    FileReads.probe(in);
+    ServiceControls.checkModelFiles(effect.model); // the background: EffectOptions.effect
     boolean still = FileTypes.isImage(in);
     Path out = output != null ? output : Path.of(still ? "vbackcam-render.png" : "vbackcam-render.mp4");
     VideoSize outSize = size != null ? VideoSize.parse(size) : null;

@@ -8,6 +8,8 @@ import io.github.vbackcam.core.internal.Images;
 import io.github.vbackcam.core.internal.OutputFile;
 import io.github.vbackcam.core.segment.ModelCatalog;
 import io.github.vbackcam.core.segment.Segmenter;
+import io.github.vbackcam.service.config.FileReads;
+import io.github.vbackcam.service.daemon.ServiceControls;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -88,10 +90,12 @@ public final class SegmentCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     int total = images.size() + byName.get(false).size();
+    ServiceControls.checkModelFiles(model); // a file whose read never returns is named within 5 s, as in render
     try (Segmenter segmenter = Engines.catalog(engine).open(model)) {
       int done = 0;
       for (Path image : images) {
         try {
+          FileReads.probe(image);
           writeMask(segmenter, image, output.resolve(maskName(image)), done);
         } catch (IOException e) {
           // One unreadable image does not cost the others their masks; the count and the exit status tell.

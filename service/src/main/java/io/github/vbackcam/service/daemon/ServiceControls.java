@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link Loader} runs the loads, on threads it may abandon; every file a caller names is first probed with a bounded
  * read ({@link FileReads}), so a file whose read never returns is refused within seconds.
  */
-final class ServiceControls implements Controls, AutoCloseable {
+public final class ServiceControls implements Controls, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServiceControls.class);
 
@@ -210,7 +210,7 @@ final class ServiceControls implements Controls, AutoCloseable {
    * folder, nothing else), each file is probed with a bounded read, and a path to nothing is named as such; the names
    * of the catalog, and other words, are left to the catalog, whose message lists the models there are.
    */
-  static void checkModelFiles(String model) throws IOException {
+  public static void checkModelFiles(String model) throws IOException {
     if (ModelCatalog.NAMES.contains(model)) {
       return;
     }
