@@ -8,6 +8,7 @@ import io.github.vbackcam.core.internal.FileTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -74,8 +75,8 @@ public final class VideoFileSink implements FrameSink {
     this.grid = timed == null ? new ConstantRate(rate) : null;
   }
 
-  private static org.bytedeco.ffmpeg.avcodec.AVCodec encoder(String name) throws IOException {
-    org.bytedeco.ffmpeg.avcodec.AVCodec codec = avcodec.avcodec_find_encoder_by_name(name);
+  private static AVCodec encoder(String name) throws IOException {
+    AVCodec codec = avcodec.avcodec_find_encoder_by_name(name);
     if (codec == null || codec.isNull()) {
       throw new IOException("FFmpeg has no " + name + " encoder");
     }

@@ -134,31 +134,20 @@ final class PictureConverter implements AutoCloseable {
       bgr.close();
       bgr = new Mat(height, width, opencv_core.CV_8UC3, rows.data(), step);
     }
-    into(picture, bgr);
-    return bgr;
-  }
-
-  private static int aligned(int width) {
-    return (3 * width + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
-  }
-
-  /** Converts the picture into {@code dst}, 8-bit BGR of its size; it must have passed {@link #problem}. */
-  void into(AVFrame picture, Mat dst) {
-    int width = picture.width();
-    int height = picture.height();
-    if (dst.cols() != width || dst.rows() != height || dst.type() != opencv_core.CV_8UC3) {
-      throw new IllegalArgumentException("a " + width + "x" + height + " picture into a " + dst.cols() + "x"
-          + dst.rows() + " image of type " + dst.type());
-    }
     context = sws_getCachedContext(context, width, height, picture.format(), width, height, AV_PIX_FMT_BGR24,
         SWS_BILINEAR, null, null, (DoublePointer) null);
     if (context == null || context.isNull()) {
       throw new IllegalStateException("swscale cannot convert " + formatName(picture.format()) + " at " + width + "x"
           + height);
     }
-    target.put(0, dst.data());
-    targetStride.put(0, (int) dst.step());
+    target.put(0, bgr.data());
+    targetStride.put(0, (int) bgr.step());
     sws_scale(context, picture.data(), picture.linesize(), 0, height, target, targetStride);
+    return bgr;
+  }
+
+  private static int aligned(int width) {
+    return (3 * width + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
   }
 
   @Override

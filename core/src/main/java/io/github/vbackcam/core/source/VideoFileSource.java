@@ -279,11 +279,7 @@ public final class VideoFileSource implements FrameSource {
     if (firstPts == Long.MIN_VALUE) {
       return -1;
     }
-    long end = lastEnd();
-    if (ended) {
-      end = Math.max(end, firstPts + durationMicros());
-    }
-    return end + loopOffset;
+    return (ended ? firstPts + passLength() : lastEnd()) + loopOffset;
   }
 
   /**
