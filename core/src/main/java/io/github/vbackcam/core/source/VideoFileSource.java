@@ -181,15 +181,18 @@ public final class VideoFileSource implements FrameSource {
   public Frame read() throws IOException {
     try {
       org.bytedeco.javacv.Frame decoded = grab();
-      if (decoded == null && loop && sequence > 0) {
-        grabber.setTimestamp(0);
-        decoded = grab();
-        if (decoded != null) {
-          loopOffset += passLength(); // only once a pass has begun: a file emptied under us must not run time on
+      if (decoded == null) {
+        // The end of the frames may be the decoder refusing the rest of the stream: an error, not a pass to loop.
+        refusedSize(lastPts == Long.MIN_VALUE ? 0 : lastEnd());
+        if (loop && sequence > 0) {
+          grabber.setTimestamp(0);
+          decoded = grab();
+          if (decoded != null) {
+            loopOffset += passLength(); // only once a pass has begun: a file emptied under us must not run time on
+          }
         }
       }
       if (decoded == null) {
-        refusedSize(lastPts == Long.MIN_VALUE ? 0 : lastEnd());
         ended = true;
         return null;
       }
@@ -234,11 +237,18 @@ public final class VideoFileSource implements FrameSource {
   }
 
   /**
-   * Fails when the decoder context has taken a size over the limit: the stream switched to pictures the decoder
-   * refused (max_pixels), so the end of the frames is that refusal, not the end of the video.
+   * Fails when the decoder context shows that the stream switched to pictures the decoder refused (max_pixels), so
+   * that the end of the frames is that refusal, not the end of the video: H.264's context takes the size it refused,
+   * MPEG-2's forgets its size (0x0) and skips every picture after.
    */
   private void refusedSize(long pts) throws IOException {
-    String problem = PictureConverter.oversize(grabber.getImageWidth(), grabber.getImageHeight());
+    int width = grabber.getImageWidth();
+    int height = grabber.getImageHeight();
+    String problem = PictureConverter.oversize(width, height);
+    if (problem == null && sequence > 0 && (width <= 0 || height <= 0)) {
+      problem = "could not be decoded, nor any after it: the decoder refused the stream's new picture size (over the "
+          + FileChecks.MAX_IMAGE_PIXELS / (1024 * 1024) + "-megapixel limit?) or a broken header";
+    }
     if (problem != null) {
       throw new IOException(at(pts) + " " + problem);
     }

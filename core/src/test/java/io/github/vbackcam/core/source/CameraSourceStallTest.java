@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vbackcam.core.BundledFFmpeg;
 import io.github.vbackcam.core.Frame;
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -111,7 +110,7 @@ class CameraSourceStallTest {
   @Timeout(60)
   void aFrameTheReaderCannotConvertFailsReadInsteadOfHangingIt(@TempDir Path dir) throws Exception {
     Path clip = dir.resolve("clip.y4m");
-    assertEquals(0, ffmpeg("-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
+    assertEquals(0, BundledFFmpeg.command("-nostdin", "-loglevel", "fatal", "-f", "lavfi", "-i",
         "testsrc2=size=160x90:rate=15", "-frames:v", "30", "-pix_fmt", "yuv420p", "-y", clip.toString())
         .inheritIO().start().waitFor(), "ffmpeg");
     // A real grabber on a real clip whose frames come back without pixels, as a broken driver's might: the reader
@@ -132,19 +131,6 @@ class CameraSourceStallTest {
     assertEquals(0, FrameLeakDetector.liveFrames(), () -> "leaked: " + FrameLeakDetector.liveAllocations());
   }
 
-  /**
-   * The ffmpeg program of the FFmpeg the product bundles (JavaCPP's presets carry it beside the libraries), so the
-   * test needs no system FFmpeg. The program has no RUNPATH: it finds the libraries beside it (libva.so.2 among
-   * them, which a minimal Debian lacks) through LD_LIBRARY_PATH.
-   */
-  private static ProcessBuilder ffmpeg(String... arguments) {
-    Path program = Path.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
-    ProcessBuilder builder = new ProcessBuilder(program.toString());
-    builder.command().addAll(List.of(arguments));
-    builder.environment().put("LD_LIBRARY_PATH", program.getParent().toString());
-    return builder;
-  }
-
   /** A real FFmpeg playing a test pattern live (-re) at 15 fps into a FIFO as Y4M, a frame per write. */
   private static final class Feed implements AutoCloseable {
     final Path fifo;
@@ -153,7 +139,7 @@ class CameraSourceStallTest {
     Feed(Path fifo) throws IOException, InterruptedException {
       this.fifo = fifo;
       assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
-      process = ffmpeg("-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
+      process = BundledFFmpeg.command("-nostdin", "-loglevel", "fatal", "-re", "-f", "lavfi", "-i",
           "testsrc2=size=160x90:rate=15", "-pix_fmt", "yuv420p", "-flush_packets", "1", "-f", "yuv4mpegpipe", "-y",
           fifo.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
