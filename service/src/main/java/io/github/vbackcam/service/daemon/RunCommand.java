@@ -80,12 +80,20 @@ public final class RunCommand implements Callable<Integer> {
     Signals.onTerminate(stop::countDown);
     Signals.onInterrupt(stop::countDown);
     Signals.onHangup(stop::countDown);
-    Daemon daemon = new Daemon(new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats));
-    CompletableFuture<Void> started = new CompletableFuture<>();
+    Daemon.Options options = new Daemon.Options(files, ConfigFiles.stateFile(), overrides, stats);
+    // The start (reading the settings, loading the native libraries, the model and the background) runs on a thread
+    // of its own, so that a stop is answered however long it takes on a busy machine.
+    CompletableFuture<Daemon> started = new CompletableFuture<>();
     Thread starter = new Thread(() -> {
       try {
-        daemon.start();
-        started.complete(null);
+        Daemon daemon = new Daemon(options);
+        try {
+          daemon.start();
+        } catch (Throwable e) {
+          daemon.close();
+          throw e;
+        }
+        started.complete(daemon);
       } catch (Throwable e) {
         started.completeExceptionally(e);
       }
@@ -107,12 +115,13 @@ public final class RunCommand implements Callable<Integer> {
         // Reported below, from the completed start.
       }
     }
+    Daemon daemon;
     try {
-      try {
-        started.join();
-      } catch (CompletionException e) {
-        throw e.getCause() instanceof Exception cause ? cause : e;
-      }
+      daemon = started.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+    try {
       stop.await();
       LOG.info("stopping");
     } finally {

@@ -22,9 +22,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,21 @@ public final class ServiceControls implements Controls, AutoCloseable {
   static final Duration MODEL_DEADLINE = Duration.ofSeconds(60);
 
   private static final String NOT_RELOADED = "configuration not reloaded: ";
+
+  /** The kinds of change the {@link Loader} runs (effect, model, reload), each holding at most two callers. */
+  private static final int LOADER_KINDS = 3;
+  /**
+   * How many callers may check their files on their own thread at once, each up to {@link FileReads#LIMIT} on a
+   * file that does not answer: what {@link Controls#MAX_WAITING_CALLS} leaves after the loader's callers.
+   */
+  static final int FILE_CHECKS = Controls.MAX_WAITING_CALLS - 2 * LOADER_KINDS;
+  /** How long a caller waits for its turn to check files: a burst of calls on good files all get theirs. */
+  static final Duration FILE_CHECK_TURN = Duration.ofSeconds(1);
+
+  private final Semaphore fileChecks = new Semaphore(FILE_CHECKS);
+  /** The callers' threads in a file check, interrupted when the service stops. Guarded by itself. */
+  private final Set<Thread> checking = new HashSet<>();
+  private volatile boolean closed;
 
   /** What each kind of change sets; a change is dropped if a later request set any of it first. */
   private static final Set<String> EFFECT = Set.of("effect");
@@ -93,7 +111,8 @@ public final class ServiceControls implements Controls, AutoCloseable {
     apply(checked(() -> {
       Path file = absolute(path);
       boolean hologram = Boolean.parseBoolean(hologram());
-      return FileReads.read(file, () -> Effect.file(file, hologram)); // reads a PNG's or WebP's header
+      // Reads a PNG's or WebP's header.
+      return checkingFiles(what, () -> FileReads.read(file, () -> Effect.file(file, hologram)));
     }, what), what);
   }
 
@@ -242,15 +261,78 @@ public final class ServiceControls implements Controls, AutoCloseable {
    * The effect, made and its files checked on the caller's thread: a bad value or file is refused at once and never
    * supersedes a good request waiting on the loader (the files are checked again when the change runs).
    */
-  private static EffectSource checked(EffectSource make, String what) {
+  private EffectSource checked(EffectSource make, String what) {
     Effect effect;
     try {
       effect = make.get();
-      checkFiles(effect);
+      if (effect instanceof Effect.Image || effect instanceof Effect.Video) {
+        checkingFiles(what, () -> {
+          checkFiles(effect);
+          return null;
+        });
+      }
+    } catch (NotChecked e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot use " + what + ": " + Errors.withoutContent(e));
     }
     return () -> effect;
+  }
+
+  /** A check of files on a D-Bus caller's thread. */
+  private interface FileCheck<T> {
+    T run() throws IOException;
+  }
+
+  /** The call was not checked: too many others wait for their files, or the service is stopping. */
+  static final class NotChecked extends IllegalStateException {
+    NotChecked(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs {@code check} on the caller's thread once fewer than {@link #FILE_CHECKS} other callers are in one, waiting
+   * for that up to {@link #FILE_CHECK_TURN}: files on a hung mount hold each check for seconds, and callers beyond
+   * them are refused instead of holding more of the connection's threads, which stay free for property reads and
+   * quick calls. A check or a wait in progress when the service stops is cut short.
+   */
+  private <T> T checkingFiles(String what, FileCheck<T> check) throws IOException {
+    Thread caller = Thread.currentThread();
+    boolean turn = false;
+    try {
+      synchronized (checking) {
+        if (closed) {
+          throw stopping(what);
+        }
+        checking.add(caller);
+      }
+      turn = fileChecks.tryAcquire(FILE_CHECK_TURN.toMillis(), TimeUnit.MILLISECONDS);
+      if (!turn) {
+        throw new NotChecked(what + " not applied: " + FILE_CHECKS + " other calls are waiting for files that have"
+            + " not answered yet (a hung network or FUSE mount?); try again in a few seconds");
+      }
+      return check.run();
+    } catch (InterruptedException e) {
+      throw closed ? stopping(what) : new NotChecked("interrupted while waiting to check the files of " + what);
+    } catch (IOException | RuntimeException e) {
+      if (closed) {
+        throw stopping(what);
+      }
+      throw e;
+    } finally {
+      synchronized (checking) {
+        checking.remove(caller);
+        Thread.interrupted(); // close()'s interrupt is answered here, never left to dbus-java's thread
+      }
+      if (turn) {
+        fileChecks.release();
+      }
+    }
+  }
+
+  private static NotChecked stopping(String what) {
+    return new NotChecked("the service is stopping; " + what + " was not applied");
   }
 
   /** An effect with its background opened ({@code null} for none): what an effect change loads. */
@@ -331,7 +413,12 @@ public final class ServiceControls implements Controls, AutoCloseable {
     String spec;
     try {
       spec = isModelPath(model) ? absolute(model).toString() : model;
-      checkModelFiles(spec);
+      checkingFiles(what, () -> {
+        checkModelFiles(spec);
+        return null;
+      });
+    } catch (NotChecked e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot load " + what + ": " + Errors.withoutContent(e));
     }
@@ -484,9 +571,16 @@ public final class ServiceControls implements Controls, AutoCloseable {
     return copy;
   }
 
-  /** Answers every change still waiting or loading; nothing is put in use from now on. */
+  /**
+   * Answers every change still waiting or loading, and every caller still checking files; nothing is put in use
+   * from now on.
+   */
   @Override
   public void close() {
+    synchronized (checking) {
+      closed = true;
+      checking.forEach(Thread::interrupt); // FileReads' wait ends at once: "interrupted while reading"
+    }
     loader.close();
   }
 

@@ -12,6 +12,14 @@ import java.util.Map;
 public interface Controls {
 
   /**
+   * The most calls an implementation keeps waiting at once for longer than a second (a file that does not answer, a
+   * load in progress); a call beyond them is answered within a second. The connection serves calls on
+   * {@link SessionBus#METHOD_CALL_THREADS} threads, well more than this, so that property reads and quick calls are
+   * not queued behind slow ones.
+   */
+  int MAX_WAITING_CALLS = 12;
+
+  /**
    * What the service reports, typed; only the D-Bus object turns it into properties.
    *
    * @param version the service's version

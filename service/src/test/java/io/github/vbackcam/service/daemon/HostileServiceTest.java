@@ -379,6 +379,63 @@ class HostileServiceTest {
     control.SetColor("#00ff00"); // as the next tests expect
   }
 
+  /**
+   * dbus-java serves calls on a fixed pool of threads, and a call naming a file on a hung mount holds its thread for
+   * seconds: with its default four threads, four such calls held up every property read. Callers checking files are
+   * capped well below the pool, those beyond refused after a second's wait for a turn, so reads and calls that need
+   * no file are answered meanwhile.
+   */
+  @Test
+  @Order(5)
+  void manyCallsOnFilesWhoseReadNeverReturnsHoldUpNoPropertyReadNorQuickCall() throws Exception {
+    stuckFiles(); // checks that the tests run as root, who alone may read /proc/kmsg
+    Path dir = Files.createDirectories(live.dir.resolve("stuck-many"));
+    Map<String, CompletableFuture<Void>> calls = new LinkedHashMap<>();
+    for (int i = 0; i < ServiceControls.FILE_CHECKS + 4; i++) {
+      Path link = dir.resolve("kmsg-" + i + (i % 3 == 2 ? ".json" : ".png")); // each its own read
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, Path.of("/proc/kmsg"));
+      calls.put(link.toString(), CompletableFuture.runAsync(i % 3 == 2 ? () -> control.SetModel(link.toString())
+          : () -> control.SetBackground(link.toString()), CALLERS));
+    }
+    Thread.sleep(300); // the calls reach the service and start their reads
+    long slowest = 0;
+    int colour = 0;
+    while (calls.values().stream().anyMatch(c -> !c.isDone())) {
+      long start = System.nanoTime();
+      assertEquals("s \"running\"", live.property("State"));
+      String hex = colour++ % 2 == 0 ? "#ff0000" : "#0000ff";
+      control.SetColor(hex);
+      assertEquals("s \"color " + hex + "\"", live.property("Background"));
+      slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+      Thread.sleep(100);
+    }
+    int refused = 0;
+    for (var call : calls.entrySet()) {
+      try {
+        call.getValue().get(10, TimeUnit.SECONDS);
+        fail(call.getKey() + ": accepted");
+      } catch (ExecutionException e) {
+        String message = String.valueOf(e.getCause().getMessage());
+        if (message.contains(" not applied: " + ServiceControls.FILE_CHECKS + " other calls are waiting for files"
+            + " that have not answered yet")) {
+          refused++;
+        } else {
+          // "did not finish reading within 5 s", or what the file was found to be if a kernel message came meanwhile
+          assertTrue(message.contains(call.getKey() + ": "), message);
+        }
+      }
+    }
+    System.out.println(calls.size() + " calls on files whose read never returns: " + refused
+        + " refused after a second, slowest property read and SetColor " + slowest + " ms");
+    // Each call beyond the checks in progress was refused after its second of waiting for a turn (fewer if a kernel
+    // message let a read return early and a turn free).
+    assertTrue(refused > 0 && refused <= calls.size() - ServiceControls.FILE_CHECKS, refused + " refused");
+    assertTrue(slowest < 1000, "a property read and SetColor took " + slowest + " ms meanwhile");
+    assertEquals("s \"selfie\"", live.property("Model"));
+    control.SetColor("#00ff00"); // as the next tests expect
+  }
+
   @Test
   @Order(6)
   void aSlowBackgroundThenAColourTheColourWins() throws Exception {
@@ -627,6 +684,14 @@ class HostileServiceTest {
     long logBefore = Files.size(live.log);
     java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
     List<CompletableFuture<Void>> load = new ArrayList<>();
+    // Callers whose files never answer, waiting in their checks when the signal comes: cut short, not waited for.
+    stuckFiles();
+    for (int i = 0; i < 3; i++) {
+      Path link = Files.createDirectories(live.dir.resolve("stuck-stop")).resolve("kmsg-" + i + ".png");
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, Path.of("/proc/kmsg"));
+      load.add(CompletableFuture.runAsync(() -> control.SetBackground(link.toString()), CALLERS));
+    }
     for (int i = 0; i < 3; i++) {
       int n = i;
       load.add(CompletableFuture.runAsync(() -> {
