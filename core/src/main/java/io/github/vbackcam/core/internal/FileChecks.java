@@ -24,6 +24,8 @@ public final class FileChecks {
 
   /** The largest image accepted, in pixels: 64 megapixels (8192 x 8192), far above any screen or camera frame. */
   public static final long MAX_IMAGE_PIXELS = 8192L * 8192L;
+  /** {@link #MAX_IMAGE_PIXELS} in megapixels (2^20 pixels), as messages name it. */
+  public static final long MAX_IMAGE_MEGAPIXELS = MAX_IMAGE_PIXELS / (1024 * 1024);
 
   /** The largest model.json accepted: the topology alone (the largest we ship, RVM's, is 0.6 MB). */
   public static final long MAX_MODEL_JSON_BYTES = 16L * 1000 * 1000;
@@ -130,7 +132,7 @@ public final class FileChecks {
     if (size[0] * size[1] > MAX_IMAGE_PIXELS) {
       throw new FileSystemException(path, null, String.format(Locale.ROOT,
           "image of %dx%d pixels is too large (at most %d megapixels)", size[0], size[1],
-          MAX_IMAGE_PIXELS / (1024 * 1024)));
+          MAX_IMAGE_MEGAPIXELS));
     }
     return size;
   }

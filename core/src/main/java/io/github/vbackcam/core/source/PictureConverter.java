@@ -89,7 +89,7 @@ final class PictureConverter implements AutoCloseable {
   static String oversize(long width, long height) {
     return width * height > FileChecks.MAX_IMAGE_PIXELS
         ? String.format(Locale.ROOT, "is %dx%d, over the %d-megapixel limit", width, height,
-            FileChecks.MAX_IMAGE_PIXELS / (1024 * 1024))
+            FileChecks.MAX_IMAGE_MEGAPIXELS)
         : null;
   }
 

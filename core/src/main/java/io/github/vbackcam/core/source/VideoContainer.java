@@ -214,7 +214,7 @@ final class VideoContainer implements AutoCloseable {
     if (width > 0 && height > 0 && width * height > FileChecks.MAX_IMAGE_PIXELS) {
       throw new FileSystemException(path.toString(), null, String.format(Locale.ROOT,
           "video of %dx%d pixels is too large (at most %d megapixels)", width, height,
-          FileChecks.MAX_IMAGE_PIXELS / (1024 * 1024)));
+          FileChecks.MAX_IMAGE_MEGAPIXELS));
     }
   }
 }

@@ -247,7 +247,7 @@ public final class VideoFileSource implements FrameSource {
     String problem = PictureConverter.oversize(width, height);
     if (problem == null && sequence > 0 && (width <= 0 || height <= 0)) {
       problem = "could not be decoded, nor any after it: the decoder refused the stream's new picture size (over the "
-          + FileChecks.MAX_IMAGE_PIXELS / (1024 * 1024) + "-megapixel limit?) or a broken header";
+          + FileChecks.MAX_IMAGE_MEGAPIXELS + "-megapixel limit?) or a broken header";
     }
     if (problem != null) {
       throw new IOException(at(pts) + " " + problem);

@@ -329,6 +329,17 @@ class HostileServiceTest {
     return files;
   }
 
+  /**
+   * A link named {@code name} in the folder {@code folder} (under the test's directory) to {@code /proc/kmsg}: a file
+   * whose read never returns and that gets a read of its own (probes share one read per path). Root only, as above.
+   */
+  private static Path stuckLink(String folder, String name) throws IOException {
+    stuckFiles();
+    Path link = Files.createDirectories(live.dir.resolve(folder)).resolve(name);
+    Files.deleteIfExists(link);
+    return Files.createSymbolicLink(link, Path.of("/proc/kmsg"));
+  }
+
   @Test
   @Order(5)
   void aFileWhoseReadNeverReturnsIsRefusedInTimeAndHoldsUpNoLaterCall() throws Exception {
@@ -388,13 +399,9 @@ class HostileServiceTest {
   @Test
   @Order(5)
   void manyCallsOnFilesWhoseReadNeverReturnsHoldUpNoPropertyReadNorQuickCall() throws Exception {
-    stuckFiles(); // checks that the tests run as root, who alone may read /proc/kmsg
-    Path dir = Files.createDirectories(live.dir.resolve("stuck-many"));
     Map<String, CompletableFuture<Void>> calls = new LinkedHashMap<>();
     for (int i = 0; i < ServiceControls.FILE_CHECKS + 4; i++) {
-      Path link = dir.resolve("kmsg-" + i + (i % 3 == 2 ? ".json" : ".png")); // each its own read
-      Files.deleteIfExists(link);
-      Files.createSymbolicLink(link, Path.of("/proc/kmsg"));
+      Path link = stuckLink("stuck-many", "kmsg-" + i + (i % 3 == 2 ? ".json" : ".png"));
       calls.put(link.toString(), CompletableFuture.runAsync(i % 3 == 2 ? () -> control.SetModel(link.toString())
           : () -> control.SetBackground(link.toString()), CALLERS));
     }
@@ -685,11 +692,8 @@ class HostileServiceTest {
     java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
     List<CompletableFuture<Void>> load = new ArrayList<>();
     // Callers whose files never answer, waiting in their checks when the signal comes: cut short, not waited for.
-    stuckFiles();
     for (int i = 0; i < 3; i++) {
-      Path link = Files.createDirectories(live.dir.resolve("stuck-stop")).resolve("kmsg-" + i + ".png");
-      Files.deleteIfExists(link);
-      Files.createSymbolicLink(link, Path.of("/proc/kmsg"));
+      Path link = stuckLink("stuck-stop", "kmsg-" + i + ".png");
       load.add(CompletableFuture.runAsync(() -> control.SetBackground(link.toString()), CALLERS));
     }
     for (int i = 0; i < 3; i++) {
