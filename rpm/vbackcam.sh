@@ -77,15 +77,68 @@ opts+=(-XX:+DisableAttachMechanism)
 # of up to 64 megapixels is held in Java arrays at its own size there. A later -Xmx in VBACKCAM_JAVA_OPTS wins.
 [ "${1:-}" = run ] && opts+=(-Xmx256m)
 if [ -d "$natives" ]; then
-    # DJL loads TensorFlow from TENSORFLOW_LIBRARY_PATH; JavaCPP (FFmpeg, OpenCV, OpenBLAS) and JNA find their
-    # libraries in the same folder. JavaCPP still copies OpenBLAS once under a second name into its cache (37 MB):
-    # its preset renames that library at load time and has no switch to skip it.
+    # DJL loads TensorFlow from TENSORFLOW_LIBRARY_PATH; JavaCPP (FFmpeg, OpenCV, OpenBLAS, TensorFlow's JNI) and
+    # JNA find their libraries in the same folder. findLibraries=false: JavaCPP loads them from java.library.path by
+    # their plain names (rpm/unpack-natives links those) instead of first looking for each, under twelve names, in
+    # every jar and JDK module (a quarter of a start's CPU before the first frame, and the JIT compiling that search),
+    # and no longer copies OpenBLAS under a second name into the cache (37 MB per home).
     opts+=(-DTENSORFLOW_LIBRARY_PATH="$natives" -Djava.library.path="$natives"
-        -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Djna.boot.library.path="$natives"
-        -Donnxruntime.native.path="$natives")
-    # What 0.1.0 unpacked into the home (1.1 GB of TensorFlow, JavaCPP and JNA libraries) is no longer read.
-    rm -rf "${cache}/djl" "${cache}/jna" "${cache}"/javacpp/*.jar
+        -Dorg.bytedeco.javacpp.platform.preloadpath="$natives" -Dorg.bytedeco.javacpp.findLibraries=false
+        -Djna.boot.library.path="$natives" -Donnxruntime.native.path="$natives")
+    # What 0.1.0 unpacked into the home (1.1 GB of TensorFlow, JavaCPP and JNA libraries) and the copy of OpenBLAS
+    # earlier versions kept there are no longer read.
+    rm -rf "${cache}/djl" "${cache}/jna" "${cache}/javacpp"
 fi
+
+# Class-data sharing for the service and the benchmark (AppCDS): a start spent about a second of CPU loading,
+# verifying and linking 3,500 classes from compressed jars, and spinning lambda classes with the JDK's ASM (hot
+# enough that C2 compiled ASM itself). An archive of those classes, mapped at start, skips that. It is made per
+# command from the classes a start that produced a frame loaded (-XX:DumpLoadedClassList; the composite stage's Blend
+# class marks such a start), by a background `java -Xshare:dump` at the next start, and used from the start after.
+# The JVM checks an archive against its own build and the jars' sizes and times and quietly ignores one that does not
+# match; the file name carries the same facts, so an update makes a new archive rather than ignoring the old one.
+# A static archive (not -XX:ArchiveClassesAtExit) is written by a process of its own into a temporary file, renamed
+# when complete: a stop or a full disk never leaves a half archive, and a read-only cache only goes without.
+# VBACKCAM_CDS=off starts without any of this. ~38 MB per command in $XDG_CACHE_HOME/vbackcam/cds.
+class_data() {
+    local cmd=$1 dir="${cache}/cds" jhome key list archive failed
+    mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ] || return 0
+    jhome=$(dirname "$(dirname "$(readlink -f "$java")")")
+    key=$({ echo "$cmd ${opts[*]}"; stat -L -c '%n %s %Y' "$jhome/lib/modules" "$jhome"/lib/*/libjvm.so \
+        "$lib"/*.jar; } 2>/dev/null | cksum | cut -d' ' -f1) || true # a file stat cannot see changes the key
+    archive="$dir/$cmd-$key.jsa" list="$dir/$cmd-$key.classlist" failed="$dir/$cmd-$key.failed"
+    if [ -s "$archive" ]; then
+        opts+=(-XX:SharedArchiveFile="$archive" -Xlog:cds=off)
+    elif [ -e "$failed" ]; then
+        return 0 # this runtime could not dump these classes (dump.log says why): not tried at every start
+    elif grep -qE '^io/github/vbackcam/core/composite/Blend( |$)' "$list" 2>/dev/null; then
+        # A dump killed with its service leaves its lock and temporary file: they go after 10 minutes.
+        find "$dir" -maxdepth 1 \( -name dumping -o -name '*.tmp.*' \) -mmin +10 -exec rm -rf {} + 2>/dev/null || true
+        mkdir "$dir/dumping" 2>/dev/null || return 0
+        # Twice in the background, so that the dump is not a child of the JVM this script becomes (which would
+        # leave it a zombie); in the background of a script it ignores Ctrl-C, and it yields the CPU to all else.
+        ( (
+            set +e # the script's errexit would leave the lock behind on a failed dump
+            tmp="$archive.tmp.$BASHPID"
+            nice -n 19 "$java" "${opts[@]}" -Xshare:dump -XX:SharedClassListFile="$list" \
+                -XX:SharedArchiveFile="$tmp" -cp "${lib}/*" >"$dir/dump.log" 2>&1
+            status=$?
+            if [ $status -eq 0 ] && [ -s "$tmp" ]; then
+                mv -f "$tmp" "$archive"
+                # What older runtimes, jars or options left for this command.
+                find "$dir" -maxdepth 1 -name "$cmd-*" ! -name "$cmd-$key.*" -exec rm -f {} + 2>/dev/null
+            elif [ $status -le 128 ]; then
+                touch "$failed" # a failure, not a stop (a signal): a later start dumps again
+            fi
+            rm -rf "$tmp" "$dir/dumping"
+        ) </dev/null >/dev/null 2>&1 & )
+    else
+        opts+=(-XX:DumpLoadedClassList="$list")
+    fi
+}
+case "${1:-}" in
+    run | bench) [ "${VBACKCAM_CDS:-auto}" = off ] || class_data "$1" ;;
+esac
 
 # shellcheck disable=SC2086 # VBACKCAM_JAVA_OPTS is a list of options
 exec "$java" "${opts[@]}" ${VBACKCAM_JAVA_OPTS:-} \

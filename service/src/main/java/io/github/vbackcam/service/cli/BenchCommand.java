@@ -1,5 +1,6 @@
 package io.github.vbackcam.service.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
 import io.github.vbackcam.core.EngineListener;
 import io.github.vbackcam.core.Frame;
@@ -127,11 +128,11 @@ public final class BenchCommand implements Callable<Integer> {
       int n = steps.size();
       double steadyFps = n > 1 ? (n - 1) / ((lastEnd - firstEnd) / 1e9) : 0;
       StringBuilder sb = new StringBuilder("{\n");
-      field(sb, "model", '"' + model + '"');
-      field(sb, "engine", '"' + engine.engine().userName() + '"');
-      field(sb, "engineReason", '"' + engine.reason().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
-      field(sb, "background", '"' + background.toString().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
-      field(sb, "size", '"' + String.valueOf(frameSize) + '"');
+      field(sb, "model", string(model));
+      field(sb, "engine", string(engine.engine().userName()));
+      field(sb, "engineReason", string(engine.reason()));
+      field(sb, "background", string(background));
+      field(sb, "size", string(frameSize));
       field(sb, "frames", String.valueOf(n));
       field(sb, "fps", num(steadyFps));
       field(sb, "wallSeconds", num(wallNanos / 1e9));
@@ -142,6 +143,8 @@ public final class BenchCommand implements Callable<Integer> {
       // frame written, in wall time and in the process's CPU time.
       field(sb, "firstFrameSeconds", num(firstFrameUptimeMillis / 1e3));
       field(sb, "firstFrameCpuSeconds", num(firstCpu / 1e9));
+      String archive = classDataArchive();
+      field(sb, "classDataArchive", archive == null ? "null" : string(archive));
       field(sb, "cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
       field(sb, "peakRssMb", num(Memory.peakRssMb()));
       StringBuilder samples = new StringBuilder("{");
@@ -159,8 +162,34 @@ public final class BenchCommand implements Callable<Integer> {
       return sb.toString();
     }
 
+    /**
+     * The class-data archive this JVM mapped (the launcher's, rpm/vbackcam.sh), or null: a start's CPU depends on
+     * it. An archive the JVM refused leaves sharing off altogether ("sharing" missing from java.vm.info), as the JDK
+     * falls back to its own archive only when none is named.
+     */
+    static String classDataArchive() {
+      String file = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption("SharedArchiveFile").getValue();
+      return !file.isEmpty() && System.getProperty("java.vm.info", "").contains("sharing") ? file : null;
+    }
+
     private static void field(StringBuilder sb, String name, String value) {
       sb.append("  \"").append(name).append("\": ").append(value).append(",\n");
+    }
+
+    /** A JSON string of the value's text: quoted and escaped (a model's or background's path may hold anything). */
+    private static String string(Object value) {
+      StringBuilder out = new StringBuilder("\"");
+      for (char c : String.valueOf(value).toCharArray()) {
+        if (c == '"' || c == '\\') {
+          out.append('\\').append(c);
+        } else if (c < 0x20) {
+          out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+      return out.append('"').toString();
     }
 
     private static String num(double v) {
