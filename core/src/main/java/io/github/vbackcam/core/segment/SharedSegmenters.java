@@ -40,8 +40,22 @@ final class SharedSegmenters {
     }
   }
 
-  /** What makes two loads the same. */
-  private record Loaded(String contentHash, String engine) {}
+  /**
+   * What makes two loads the same. Its equals and hashCode are written out: a record's generated ones are bootstrapped
+   * through method handles at their first call, which made the JVM generate (and then compile the generator of) 22
+   * classes in every start and stop.
+   */
+  private record Loaded(String contentHash, String engine) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Loaded l && contentHash.equals(l.contentHash) && engine.equals(l.engine);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * contentHash.hashCode() + engine.hashCode();
+    }
+  }
 
   /** A loaded segmenter, the name it was loaded under (its description starts with it) and its users. */
   private static final class Users {
