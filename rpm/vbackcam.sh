@@ -72,9 +72,9 @@ opts+=(-XX:-UsePerfData)
 opts+=(-XX:+DisableAttachMechanism)
 # The JIT compiles a method once it has run 4 times as often as by default. The frames' hot loops pass that within
 # the first frames either way; what no longer gets compiled is code that only runs while starting (jar and class
-# lookup, JSON and protobuf parsing, string handling): in a 600-frame `bench`, 1.2 s of the compiler threads' CPU
-# went down to about 0.5 s and the CPU to the first frame from 1.5 s to 1.0 s, with the frames' own CPU unchanged
-# (medians of 6 interleaved runs; the README's thirteenth round).
+# lookup, JSON and protobuf parsing, string handling): in a 600-frame `bench` the JIT's own CPU went from 1.46 s
+# to 0.78 s (-XX:+CITime) and the CPU to the first frame from 1.5 s to 1.07 s; the frames' CPU is the same within
+# the noise (interleaved runs, medians; the README's thirteenth round).
 opts+=(-XX:CompileThresholdScaling=4)
 # The service's heap, capped (the JVM's default is a quarter of the RAM). Measured on `vbackcam run` at 1280x720,
 # selfie, a 1080p H.264 video background, 45 s: 55 MB of heap in use (80 MB committed) with ONNX Runtime and 45 MB
