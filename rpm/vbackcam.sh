@@ -73,8 +73,9 @@ opts+=(-XX:+DisableAttachMechanism)
 # The JIT compiles a method once it has run 4 times as often as by default. The frames' hot loops pass that within
 # the first frames either way; what no longer gets compiled is code that only runs while starting (jar and class
 # lookup, JSON and protobuf parsing, string handling): in a 600-frame `bench` the JIT's own CPU went from 1.46 s
-# to 0.78 s (-XX:+CITime) and the CPU to the first frame from 1.5 s to 1.07 s; the frames' CPU is the same within
-# the noise (interleaved runs, medians; the README's thirteenth round).
+# to 0.78 s (-XX:+CITime) and the CPU to the first frame from 1.5 s to 1.07 s. The first frames pay part of that
+# back while their loops wait longer for C2: the bench's total fell 0.96x, not 0.71x (interleaved runs, medians;
+# the README's thirteenth round).
 opts+=(-XX:CompileThresholdScaling=4)
 # The service's heap, capped (the JVM's default is a quarter of the RAM). Measured on `vbackcam run` at 1280x720,
 # selfie, a 1080p H.264 video background, 45 s: 55 MB of heap in use (80 MB committed) with ONNX Runtime and 45 MB

@@ -101,6 +101,25 @@ class SharedSegmentersTest {
   }
 
   @Test
+  void oneModelOnTwoEnginesIsTwoLoadsAndEachIsFoundAgain() {
+    SharedSegmenters.Key onnx = new SharedSegmenters.Key("selfie", "hash-selfie", "ONNXRUNTIME");
+    SharedSegmenters.Key tf = new SharedSegmenters.Key("selfie", "hash-selfie", "TENSORFLOW");
+    Counting onOnnx = new Counting("selfie on onnxruntime");
+    Counting onTf = new Counting("selfie on tensorflow");
+    shared.add(onnx, onOnnx).close();
+    assertNull(shared.reuse(tf), "the TensorFlow load was taken for the ONNX Runtime one");
+    shared.add(tf, onTf).close();
+    assertEquals(2, shared.loaded());
+    try (Segmenter again = shared.reuse(new SharedSegmenters.Key("copy", "hash-selfie", "TENSORFLOW"))) {
+      assertEquals("copy on tensorflow", again.describe(), "the copy on TensorFlow named as its user named it");
+    }
+    try (Segmenter again = shared.reuse(onnx)) {
+      assertEquals("selfie on onnxruntime", again.describe());
+    }
+    assertEquals(0, onOnnx.closes + onTf.closes);
+  }
+
+  @Test
   void switchingThroughManyModelsKeepsTheInUseOnePlusTheIdleLimitAndClosesEachEvictedOneOnce() {
     // As the live engine switches: the next model is opened, then the one it replaces is closed.
     Segmenter current = open("selfie");
