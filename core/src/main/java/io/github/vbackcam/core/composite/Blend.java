@@ -18,6 +18,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 final class Blend {
   /** Eight mask bytes as one long, for skipping through runs of all person or all background. */
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  /** The low byte of each of three 16-bit lanes, and 128 in each: see {@link #mix}. */
+  private static final long LOW_BYTES = 0xff_00ff_00ffL;
+  private static final long ROUNDING = 0x80_0080_0080L;
 
   /** One row of mask, and of fg and bg for a run of edge pixels: kept between frames, resized with the frame. */
   private byte[] mask = new byte[0];
@@ -69,18 +72,38 @@ final class Blend {
         f.get(fRow + 3 * x, front, 0, n);
         b.get(bRow + 3 * x, back, 0, n);
         for (int i = 0, px = x; px < end; px++, i += 3) {
-          int alpha = mask[px] & 0xff;
-          int inverse = 255 - alpha;
-          for (int c = i; c < i + 3; c++) {
-            // round(v / 255) for v up to 255², without a division
-            int v = (front[c] & 0xff) * alpha + (back[c] & 0xff) * inverse + 128;
-            front[c] = (byte) ((v + (v >> 8)) >> 8);
-          }
+          front(i, mix(lanes(front, i), lanes(back, i), mask[px] & 0xff));
         }
         f.put(fRow + 3 * x, front, 0, n);
       }
       x = end;
     }
+  }
+
+  /**
+   * {@code round((f × α + b × (255 − α)) / 255)} for the three channels of a pixel at once, each in its own 16-bit
+   * lane of a long ({@link #lanes}): one multiply per operand instead of three. No lane carries into the next: a
+   * lane's sum is at most 255² + 128 = 65153, and {@code v + (v >> 8)} at most 65407. The division by 255 is
+   * {@code (v + (v >> 8)) >> 8} with 128 added first, exact for every v up to 255²; the mask after each shift drops
+   * the bits the next lane shifted in. Measured on the edge pixels of a 720p bench (8.5% of all pixels, runs of about
+   * 48): 4-6 ns a pixel against 7-10 for the same arithmetic channel by channel.
+   */
+  static long mix(long f, long b, int alpha) {
+    long v = f * alpha + b * (255 - alpha) + ROUNDING;
+    v += v >>> 8 & LOW_BYTES;
+    return v >>> 8 & LOW_BYTES;
+  }
+
+  /** The three bytes of the pixel at {@code i}, each in the low byte of a 16-bit lane: c0 | c1 << 16 | c2 << 32. */
+  private static long lanes(byte[] pixels, int i) {
+    return pixels[i] & 0xffL | (pixels[i + 1] & 0xffL) << 16 | (pixels[i + 2] & 0xffL) << 32;
+  }
+
+  /** Writes the three lanes of {@code v} as the pixel at {@code i} of {@link #front}. */
+  private void front(int i, long v) {
+    front[i] = (byte) v;
+    front[i + 1] = (byte) (v >>> 16);
+    front[i + 2] = (byte) (v >>> 32);
   }
 
   /** The end of the run of {@code value} (0 or 255) that continues at {@code from}: eight mask bytes a step. */

@@ -3,6 +3,7 @@ package io.github.vbackcam.core.composite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
@@ -31,6 +32,29 @@ class BlendTest {
       }
       new Blend().over(fg, bg, alpha);
       assertBlended(fg, original, bg, alpha);
+    }
+  }
+
+  @Test
+  void theThreeLanesOfAPixelAreEachExactForEveryForegroundBackgroundAndAlpha() {
+    for (int alpha = 0; alpha < 256; alpha++) {
+      for (int f = 0; f < 256; f++) {
+        for (int b = 0; b < 256; b++) {
+          // the three lanes carry different values, so a carry or a bit shifted across lanes would show
+          int[] fs = {f, 255 - f, (f * 7) & 255};
+          int[] bs = {b, (b * 13) & 255, 255 - b};
+          long v = Blend.mix(fs[0] | (long) fs[1] << 16 | (long) fs[2] << 32,
+              bs[0] | (long) bs[1] << 16 | (long) bs[2] << 32, alpha);
+          for (int lane = 0; lane < 3; lane++) {
+            long expected = Math.round((fs[lane] * alpha + bs[lane] * (255.0 - alpha)) / 255);
+            long got = v >>> (16 * lane) & 0xffff;
+            if (got != expected) {
+              fail("lane " + lane + " of f " + fs[lane] + ", b " + bs[lane] + ", alpha " + alpha + ": " + got
+                  + ", want " + expected);
+            }
+          }
+        }
+      }
     }
   }
 
