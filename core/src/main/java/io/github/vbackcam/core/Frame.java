@@ -1,14 +1,18 @@
 package io.github.vbackcam.core;
 
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
 import io.github.vbackcam.core.internal.FrameLeakDetector;
 import io.github.vbackcam.core.internal.MatPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * One video frame in native memory: an 8-bit BGR image and, once segmented, an 8-bit person mask of the same size
- * (0 = background, 255 = person).
+ * One video frame in native memory: an 8-bit BGR image and, once segmented, an 8-bit person mask (0 = background,
+ * 255 = person) at the frame's size or at the model's resolution.
  *
  * <p>Frames are reference counted and off-heap, so the garbage collector never frees them. The ownership rule is
  * Netty's: whoever touches a frame last closes it. A {@link Stage} that receives a frame either returns it (ownership
@@ -29,6 +33,7 @@ public final class Frame implements AutoCloseable {
 
   private final Mat image;
   private Mat mask;
+  private Mat coarseMask;
   private final long sequence;
   private final long captureNanos;
   private final long ptsMicros;
@@ -92,7 +97,7 @@ public final class Frame implements AutoCloseable {
    */
   public Frame retimed(long ptsMicros) {
     checkLive();
-    if (mask != null || modelInput != null || !refs.compareAndSet(1, 0)) {
+    if (hasMask() || modelInput != null || !refs.compareAndSet(1, 0)) {
       throw new IllegalStateException("frame " + sequence + " is shared or already processed: copy it instead");
     }
     FrameLeakDetector.untrack(leakTrace);
@@ -113,19 +118,67 @@ public final class Frame implements AutoCloseable {
     return image.rows();
   }
 
-  /** The person mask (CV_8UC1, frame size), or null before segmentation. */
-  public Mat mask() {
+  /**
+   * The person mask (CV_8UC1, frame size), or null before segmentation. A mask kept at the model's resolution
+   * ({@link #coarseMaskForWriting}) is scaled to the frame here, bilinearly, on the first call: the compositing stage
+   * blends from the coarse mask without ever making this one, so only effects and commands that need the mask at
+   * frame size pay for it.
+   */
+  public synchronized Mat mask() {
+    checkLive();
+    if (mask == null && coarseMask != null) {
+      mask = MatPool.take(height(), width(), opencv_core.CV_8UC1);
+      try (Size size = new Size(width(), height())) {
+        resize(coarseMask, mask, size, 0, 0, INTER_LINEAR);
+      }
+    }
+    return mask;
+  }
+
+  /** Whether the frame has been segmented: it has a mask at frame size or at the model's resolution. */
+  public synchronized boolean hasMask() {
+    return mask != null || coarseMask != null;
+  }
+
+  /** The mask at frame size if there is one already, without making it from the coarse mask; else null. */
+  public synchronized Mat scaledMask() {
     checkLive();
     return mask;
   }
 
-  /** Returns this frame's mask, allocating one (contents undefined) if it has none yet. */
-  public Mat maskForWriting() {
+  /** The mask at the model's resolution (CV_8UC1, covering the whole frame), or null if there is none. */
+  public synchronized Mat coarseMask() {
+    checkLive();
+    return coarseMask;
+  }
+
+  /** Returns this frame's mask at frame size, allocating one (contents undefined) if it has none yet. */
+  public synchronized Mat maskForWriting() {
     checkLive();
     if (mask == null) {
       mask = MatPool.take(height(), width(), opencv_core.CV_8UC1);
     }
     return mask;
+  }
+
+  /**
+   * A buffer (contents undefined) for the mask at a model's resolution, {@code rows} x {@code cols} CV_8UC1
+   * covering the whole frame; a mask at frame size made earlier is dropped, since it would no longer match.
+   */
+  public synchronized Mat coarseMaskForWriting(int rows, int cols) {
+    checkLive();
+    if (mask != null) {
+      MatPool.give(mask);
+      mask = null;
+    }
+    if (coarseMask != null && (coarseMask.rows() != rows || coarseMask.cols() != cols)) {
+      MatPool.give(coarseMask);
+      coarseMask = null;
+    }
+    if (coarseMask == null) {
+      coarseMask = MatPool.take(rows, cols, opencv_core.CV_8UC1);
+    }
+    return coarseMask;
   }
 
   /**
@@ -206,9 +259,15 @@ public final class Frame implements AutoCloseable {
     int after = refs.decrementAndGet();
     if (after == 0) {
       MatPool.give(image);
-      if (mask != null) {
-        MatPool.give(mask);
-        mask = null;
+      synchronized (this) {
+        if (mask != null) {
+          MatPool.give(mask);
+          mask = null;
+        }
+        if (coarseMask != null) {
+          MatPool.give(coarseMask);
+          coarseMask = null;
+        }
       }
       if (modelInput != null) {
         MatPool.give(modelInput);

@@ -1,14 +1,26 @@
 package io.github.vbackcam.core;
 
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
-/** A frame's pixels move to a retimed frame without a copy, and only from a frame nothing else holds. */
+/**
+ * A frame's pixels move to a retimed frame without a copy, and only from a frame nothing else holds; a mask kept at
+ * the model's resolution is scaled to the frame when asked for.
+ */
 class FrameTest {
 
   @Test
@@ -39,6 +51,37 @@ class FrameTest {
       segmented.maskForWriting();
       assertThrows(IllegalStateException.class, () -> segmented.retimed(1));
       assertNotEquals(null, segmented.image(), "still usable after the refusal");
+    }
+  }
+
+  @Test
+  void aCoarseMaskIsScaledToTheFrameOnlyWhenTheMaskIsAskedFor() {
+    try (Frame frame = Frame.allocate(40, 20, 3, 0, 0);
+         Mat expected = new Mat(); Size size = new Size(40, 20)) {
+      assertFalse(frame.hasMask());
+      assertNull(frame.mask(), "no mask before segmentation");
+      Mat coarse = frame.coarseMaskForWriting(5, 8);
+      try (UByteIndexer c = coarse.createIndexer()) {
+        for (int y = 0; y < 5; y++) {
+          for (int x = 0; x < 8; x++) {
+            c.put(y, x, (x * 37 + y * 11) % 256);
+          }
+        }
+      }
+      assertTrue(frame.hasMask());
+      assertNull(frame.scaledMask(), "not scaled until asked");
+      resize(coarse, expected, size, 0, 0, INTER_LINEAR);
+      Mat mask = frame.mask();
+      assertEquals(40, mask.cols());
+      assertEquals(20, mask.rows());
+      try (Mat difference = new Mat()) {
+        absdiff(mask, expected, difference);
+        assertEquals(0, countNonZero(difference), "the bilinear scale of the coarse mask");
+      }
+      assertSame(mask, frame.scaledMask(), "made once");
+      frame.coarseMaskForWriting(5, 8);
+      assertNull(frame.scaledMask(), "a new coarse mask drops the old scaled one");
+      assertThrows(IllegalStateException.class, () -> frame.retimed(1), "a segmented frame is not retimed");
     }
   }
 }

@@ -25,7 +25,7 @@ public final class CompositeStage implements Stage {
 
   @Override
   public Frame apply(Frame in) throws Exception {
-    if (in.mask() == null) {
+    if (!in.hasMask()) {
       return in;
     }
     long start = System.nanoTime();
@@ -33,7 +33,12 @@ public final class CompositeStage implements Stage {
     if (hologram != null) {
       hologram.apply(in.image());
     }
-    blend.over(in.image(), bg, in.mask());
+    Mat mask = in.scaledMask(); // made already (a blurred background needs it), or written at frame size
+    if (mask != null) {
+      blend.over(in.image(), bg, mask);
+    } else {
+      blend.overScaled(in.image(), bg, in.coarseMask());
+    }
     in.addStepNanos(Step.COMPOSITE, System.nanoTime() - start);
     return in;
   }

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Attaches the person mask to each frame: the model's probability, refined into alpha at the model's resolution and
- * scaled to the frame.
+ * Attaches the person mask to each frame: the model's probability, refined into alpha at the model's resolution, as
+ * the frame's {@linkplain Frame#coarseMask coarse mask}.
  *
  * <p>The segmenter is shared with the {@link #prepareStage()}, which runs on another thread: whichever of the two
  * stages is closed last closes the segmenter, so a model swap never frees it under a thread still using it.
@@ -30,7 +30,8 @@ public final class SegmentStage implements Stage {
     Mat probability = segmenter.segment(in);
     long start = System.nanoTime();
     refiner.refine(probability, (double) probability.cols() / in.width(), in.ptsMicros());
-    Segmenter.upscale(probability, in.maskForWriting());
+    // Kept at the model's resolution: compositing scales it as it blends (Frame.mask() does for anyone else).
+    probability.copyTo(in.coarseMaskForWriting(probability.rows(), probability.cols()));
     in.addStepNanos(Step.POSTPROCESS, System.nanoTime() - start);
     return in;
   }

@@ -1,5 +1,9 @@
 package io.github.vbackcam.core.composite;
 
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +14,7 @@ import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 
 class BlendTest {
@@ -76,6 +81,29 @@ class BlendTest {
   }
 
   @Test
+  void aCoarseMaskScaledWhileBlendingGivesWhatOpenCvsResizeThenBlendGive() {
+    // model-sized masks up to the frame (the selfie model's 256x144 to 720p, odd ratios, one pixel), and down
+    int[][] shapes = {{144, 256, 720, 1280}, {5, 7, 20, 33}, {1, 1, 9, 10}, {17, 30, 17, 30}, {60, 90, 25, 41}};
+    Random random = new Random(5);
+    for (int[] shape : shapes) {
+      try (Mat fg = noise(shape[2], shape[3], 3, random); Mat bg = noise(shape[2], shape[3], 3, random);
+           Mat coarse = blobs(shape[0], shape[1], random); Mat alpha = new Mat(); Mat expected = fg.clone();
+           Size size = new Size(shape[3], shape[2])) {
+        resize(coarse, alpha, size, 0, 0, INTER_LINEAR);
+        new Blend().over(expected, bg, alpha);
+        new Blend().overScaled(fg, bg, coarse);
+        try (Mat difference = new Mat()) {
+          absdiff(fg, expected, difference);
+          double[] most = new double[1];
+          minMaxLoc(difference.reshape(1), null, most, null, null, null);
+          assertTrue(most[0] <= 1, "a " + shape[1] + "x" + shape[0] + " mask scaled to " + shape[3] + "x" + shape[2]
+              + ": a channel differs by " + most[0] + " from OpenCV's resize, then the blend");
+        }
+      }
+    }
+  }
+
+  @Test
   void mismatchedSizesAreRefusedWithTheirShapes() {
     try (Mat fg = new Mat(4, 4, opencv_core.CV_8UC3); Mat bg = new Mat(4, 5, opencv_core.CV_8UC3);
          Mat alpha = new Mat(4, 4, opencv_core.CV_8UC1)) {
@@ -97,6 +125,20 @@ class BlendTest {
         }
       }
     }
+  }
+
+  /** A mask like a model's: runs of 0 and 255 with soft edges between them, and a few lone values. */
+  private static Mat blobs(int rows, int cols, Random random) {
+    Mat m = new Mat(rows, cols, opencv_core.CV_8UC1);
+    try (UByteIndexer i = m.createIndexer()) {
+      for (int y = 0; y < rows; y++) {
+        for (int x = 0; x < cols; x++) {
+          int phase = (x + 2 * y) % 12;
+          i.put(y, x, phase < 4 ? 0 : phase < 6 ? random.nextInt(256) : phase < 10 ? 255 : random.nextInt(256));
+        }
+      }
+    }
+    return m;
   }
 
   private static Mat noise(int rows, int cols, int channels, Random random) {
