@@ -11,9 +11,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Alpha blending with an 8-bit mask, {@code fg = (fg × α + bg × (255 − α)) / 255} rounded, in place and in one pass
  * over the frame. Most of a webcam frame is all person or all background, so the mask is read eight bytes at a
  * time: runs of 255 are skipped, runs of 0 become one bulk copy of the background, and only the edge pixels are
- * blended, in arrays. Measured on a 720p frame here (a soft-edged person, 5% of pixels partly transparent): 0.6 ms
- * of CPU, against 1.2-1.3 ms for OpenCV's five full-frame passes (gray to BGR, invert, two multiplies, add) that this
- * replaced. Not thread-safe: one per compositing stage.
+ * blended, in arrays, a pixel's three channels at once ({@link #mix}). Measured on a 720p frame here (a soft-edged
+ * person, 5% of pixels partly transparent): 0.6 ms of CPU, against 1.2-1.3 ms for OpenCV's five full-frame passes
+ * (gray to BGR, invert, two multiplies, add) that this replaced. The mask can also be given at a model's resolution
+ * and scaled while blending ({@link #overScaled}). Not thread-safe: one per compositing stage.
  */
 final class Blend {
   /** Eight mask bytes as one long, for skipping through runs of all person or all background. */
@@ -41,18 +42,9 @@ final class Blend {
 
   /** Blends {@code bg} under {@code fg} (both CV_8UC3, same size) with {@code alpha} (CV_8UC1); writes fg. */
   void over(Mat fg, Mat bg, Mat alpha) {
+    check(fg, bg, alpha, true);
     int rows = fg.rows();
     int cols = fg.cols();
-    if (fg.type() != opencv_core.CV_8UC3 || bg.type() != opencv_core.CV_8UC3 || alpha.type() != opencv_core.CV_8UC1
-        || bg.rows() != rows || bg.cols() != cols || alpha.rows() != rows || alpha.cols() != cols) {
-      throw new IllegalArgumentException("blend needs 8-bit BGR images and an 8-bit mask of one size, got "
-          + describe(fg) + ", " + describe(bg) + ", " + describe(alpha));
-    }
-    if (mask.length != cols) {
-      mask = new byte[cols];
-      front = new byte[3 * cols];
-      back = new byte[3 * cols];
-    }
     ByteBuffer f = bytes(fg);
     ByteBuffer b = bytes(bg);
     ByteBuffer a = bytes(alpha);
@@ -73,20 +65,11 @@ final class Blend {
    * is cut into segments of all background, all person and edge, and only the edge pixels are interpolated.
    */
   void overScaled(Mat fg, Mat bg, Mat coarse) {
+    check(fg, bg, coarse, false);
     int rows = fg.rows();
     int cols = fg.cols();
     int coarseRows = coarse.rows();
     int coarseCols = coarse.cols();
-    if (fg.type() != opencv_core.CV_8UC3 || bg.type() != opencv_core.CV_8UC3 || coarse.type() != opencv_core.CV_8UC1
-        || bg.rows() != rows || bg.cols() != cols || coarseRows < 1 || coarseCols < 1) {
-      throw new IllegalArgumentException("blend needs 8-bit BGR images of one size and an 8-bit mask, got "
-          + describe(fg) + ", " + describe(bg) + ", " + describe(coarse));
-    }
-    if (mask.length != cols) {
-      mask = new byte[cols];
-      front = new byte[3 * cols];
-      back = new byte[3 * cols];
-    }
     if (columns == null || columns.from != coarseCols || columns.to != cols) {
       columns = new Taps(coarseCols, cols);
       upper = new byte[coarseCols];
@@ -332,6 +315,26 @@ final class Blend {
       end++;
     }
     return end;
+  }
+
+  /**
+   * Refuses images that are not 8-bit BGR of one size, and a mask that is not 8-bit or, when {@code frameSize}, not
+   * of their size; sizes the row buffers to the frame.
+   */
+  private void check(Mat fg, Mat bg, Mat alpha, boolean frameSize) {
+    int rows = fg.rows();
+    int cols = fg.cols();
+    if (fg.type() != opencv_core.CV_8UC3 || bg.type() != opencv_core.CV_8UC3 || alpha.type() != opencv_core.CV_8UC1
+        || bg.rows() != rows || bg.cols() != cols || alpha.rows() < 1 || alpha.cols() < 1
+        || frameSize && (alpha.rows() != rows || alpha.cols() != cols)) {
+      throw new IllegalArgumentException("blend needs 8-bit BGR images and an 8-bit mask"
+          + (frameSize ? " of one size" : "") + ", got " + describe(fg) + ", " + describe(bg) + ", " + describe(alpha));
+    }
+    if (mask.length != cols) {
+      mask = new byte[cols];
+      front = new byte[3 * cols];
+      back = new byte[3 * cols];
+    }
   }
 
   /** The matrix's pixels, rows {@code step} bytes apart (a region of a larger image included). */

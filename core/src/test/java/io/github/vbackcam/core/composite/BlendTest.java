@@ -109,6 +109,14 @@ class BlendTest {
          Mat alpha = new Mat(4, 4, opencv_core.CV_8UC1)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Blend().over(fg, bg, alpha));
       assertTrue(e.getMessage().contains("5x4"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> new Blend().overScaled(fg, bg, alpha));
+      assertTrue(e.getMessage().contains("5x4"), e.getMessage());
+    }
+    try (Mat fg = new Mat(4, 4, opencv_core.CV_8UC3); Mat bg = new Mat(4, 4, opencv_core.CV_8UC3);
+         Mat colour = new Mat(2, 2, opencv_core.CV_8UC3)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new Blend().overScaled(fg, bg, colour));
+      assertTrue(e.getMessage().contains("2x2 type " + opencv_core.CV_8UC3), e.getMessage());
     }
   }
 
