@@ -137,6 +137,7 @@ public final class Frame implements AutoCloseable {
 
   /** Whether the frame has been segmented: it has a mask at frame size or at the model's resolution. */
   public synchronized boolean hasMask() {
+    checkLive();
     return mask != null || coarseMask != null;
   }
 

@@ -15,9 +15,10 @@ public interface Segmenter extends AutoCloseable {
 
   /**
    * The person probability for this frame (CV_8UC1, 0 = background, 255 = person), covering the whole frame at the
-   * model's own resolution: refining a mask is cheap there, and one upscale at the end gives a smooth edge. Owned by
-   * the segmenter and valid until the next call. Adds the preprocess, inference and postprocess times to the frame.
-   * It is computed from this same frame: there is never a lag between mask and image.
+   * model's own resolution: refining a mask is cheap there, and scaling it bilinearly only at the end (compositing
+   * does it as it blends) gives a smooth edge. Owned by the segmenter and valid until the next call. Adds the
+   * preprocess, inference and postprocess times to the frame. It is computed from this same frame: there is never a
+   * lag between mask and image.
    */
   Mat segment(Frame frame) throws Exception;
 

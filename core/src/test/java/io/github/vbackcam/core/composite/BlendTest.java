@@ -82,24 +82,48 @@ class BlendTest {
 
   @Test
   void aCoarseMaskScaledWhileBlendingGivesWhatOpenCvsResizeThenBlendGive() {
-    // model-sized masks up to the frame (the selfie model's 256x144 to 720p, odd ratios, one pixel), and down
-    int[][] shapes = {{144, 256, 720, 1280}, {5, 7, 20, 33}, {1, 1, 9, 10}, {17, 30, 17, 30}, {60, 90, 25, 41}};
+    // {coarse rows, cols, frame rows, cols, period of the mask's runs}: the selfie model's 256x144 to 720p with short
+    // runs and with runs long enough for the eight-column skips, odd ratios, one row, one column, one pixel, and down
+    int[][] shapes = {{144, 256, 720, 1280, 12}, {144, 256, 720, 1280, 90}, {5, 7, 20, 33, 12}, {1, 9, 7, 40, 5},
+        {9, 1, 40, 7, 5}, {1, 1, 9, 10, 12}, {17, 30, 17, 30, 40}, {60, 90, 25, 41, 30}, {144, 256, 720, 1280, 90}};
     Random random = new Random(5);
+    Blend blend = new Blend(); // one for all: its buffers follow each size change, as between a stream's frames
     for (int[] shape : shapes) {
       try (Mat fg = noise(shape[2], shape[3], 3, random); Mat bg = noise(shape[2], shape[3], 3, random);
-           Mat coarse = blobs(shape[0], shape[1], random); Mat alpha = new Mat(); Mat expected = fg.clone();
-           Size size = new Size(shape[3], shape[2])) {
-        resize(coarse, alpha, size, 0, 0, INTER_LINEAR);
-        new Blend().over(expected, bg, alpha);
-        new Blend().overScaled(fg, bg, coarse);
-        try (Mat difference = new Mat()) {
-          absdiff(fg, expected, difference);
-          double[] most = new double[1];
-          minMaxLoc(difference.reshape(1), null, most, null, null, null);
-          assertTrue(most[0] <= 1, "a " + shape[1] + "x" + shape[0] + " mask scaled to " + shape[3] + "x" + shape[2]
-              + ": a channel differs by " + most[0] + " from OpenCV's resize, then the blend");
-        }
+           Mat coarse = blobs(shape[0], shape[1], shape[4], random); Mat expected = fg.clone()) {
+        blend.overScaled(fg, bg, coarse);
+        assertScaledBlend(fg, expected, bg, coarse, shape[3] + "x" + shape[2] + " from " + shape[1] + "x" + shape[0]);
       }
+    }
+  }
+
+  @Test
+  void aCoarseMaskIsScaledOverRegionsOfLargerImages() {
+    Random random = new Random(13);
+    try (Mat bigFg = noise(100, 160, 3, random); Mat bigBg = noise(100, 160, 3, random);
+         Mat coarse = blobs(9, 16, 40, random); Rect roi = new Rect(7, 5, 120, 72);
+         Mat fg = new Mat(bigFg, roi); Mat bg = new Mat(bigBg, roi); Mat original = fg.clone();
+         Mat outsideBefore = bigFg.clone()) {
+      new Blend().overScaled(fg, bg, coarse);
+      assertScaledBlend(fg, original, bg, coarse, "a region");
+      try (UByteIndexer now = bigFg.createIndexer(); UByteIndexer before = outsideBefore.createIndexer()) {
+        assertEquals(before.get(4, 6, 1), now.get(4, 6, 1), "pixels outside the region are untouched");
+        assertEquals(before.get(99, 159, 2), now.get(99, 159, 2), "pixels outside the region are untouched");
+        assertEquals(before.get(77, 127, 0), now.get(77, 127, 0), "pixels outside the region are untouched");
+      }
+    }
+  }
+
+  /** Asserts that {@code out} is {@code fg} over {@code bg} with {@code coarse} resized by OpenCV, within 1. */
+  private static void assertScaledBlend(Mat out, Mat fg, Mat bg, Mat coarse, String what) {
+    try (Mat alpha = new Mat(); Mat expected = fg.clone(); Size size = new Size(out.cols(), out.rows());
+         Mat difference = new Mat()) {
+      resize(coarse, alpha, size, 0, 0, INTER_LINEAR);
+      new Blend().over(expected, bg, alpha);
+      absdiff(out, expected, difference);
+      double[] most = new double[1];
+      minMaxLoc(difference.reshape(1), null, most, null, null, null);
+      assertTrue(most[0] <= 1, what + ": a channel differs by " + most[0] + " from OpenCV's resize, then the blend");
     }
   }
 
@@ -135,14 +159,19 @@ class BlendTest {
     }
   }
 
-  /** A mask like a model's: runs of 0 and 255 with soft edges between them, and a few lone values. */
-  private static Mat blobs(int rows, int cols, Random random) {
+  /**
+   * A mask like a model's: runs of 0 and 255 {@code period / 3} long with soft edges between them (random values),
+   * slanting from row to row.
+   */
+  private static Mat blobs(int rows, int cols, int period, Random random) {
     Mat m = new Mat(rows, cols, opencv_core.CV_8UC1);
     try (UByteIndexer i = m.createIndexer()) {
       for (int y = 0; y < rows; y++) {
         for (int x = 0; x < cols; x++) {
-          int phase = (x + 2 * y) % 12;
-          i.put(y, x, phase < 4 ? 0 : phase < 6 ? random.nextInt(256) : phase < 10 ? 255 : random.nextInt(256));
+          int phase = (x + 2 * y) % period;
+          int v = phase < period / 3 ? 0 : phase < period / 2 ? random.nextInt(256)
+              : phase < 5 * period / 6 ? 255 : random.nextInt(256);
+          i.put(y, x, v);
         }
       }
     }

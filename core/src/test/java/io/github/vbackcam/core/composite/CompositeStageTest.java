@@ -1,5 +1,9 @@
 package io.github.vbackcam.core.composite;
 
+import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.minMaxLoc;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -19,6 +23,9 @@ import java.nio.file.Path;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +45,47 @@ class CompositeStageTest {
       assertSame(frame, stage.apply(frame), "compositing works in place");
       assertArrayEquals(new int[] {0x80, 0xff, 0x00}, Frames.pixel(frame.image(), 2, 2), "background pixel");
       assertArrayEquals(new int[] {200, 100, 50}, Frames.pixel(frame.image(), 30, 20), "person pixel");
+    }
+  }
+
+  @Test
+  void aMaskAtTheModelsResolutionComposesAsTheSameMaskScaledToTheFrame() throws Exception {
+    // What the segment stage hands on: the mask at the model's resolution, soft-edged. Blended while scaled (a
+    // colour), and through the mask at frame size (a blur needs it): both as OpenCV's resize of it would give.
+    for (Background background : new Background[] {new ColorBackground(0x2040ff), new BlurBackground(9)}) {
+      try (CompositeStage stage = new CompositeStage(background, false);
+           Frame coarseFrame = Frames.solid(160, 90, 10, 200, 30);
+           Frame scaledFrame = Frames.solid(160, 90, 10, 200, 30);
+           Rect block = new Rect(8, 20, 30, 40); Scalar white = new Scalar(255, 255, 255, 0)) {
+        for (Frame frame : new Frame[] {coarseFrame, scaledFrame}) {
+          try (Mat region = new Mat(frame.image(), block)) {
+            region.put(white); // something in the background for the blur to spread
+          }
+        }
+        Mat coarse = coarseFrame.coarseMaskForWriting(9, 16);
+        try (UByteIndexer c = coarse.createIndexer()) {
+          for (int y = 0; y < 9; y++) {
+            for (int x = 0; x < 16; x++) {
+              c.put(y, x, x < 5 ? 0 : x < 7 ? 40 * (x - 4) + y : x < 12 ? 255 : 20 * y);
+            }
+          }
+        }
+        try (Size size = new Size(160, 90)) {
+          resize(coarse, scaledFrame.maskForWriting(), size, 0, 0, INTER_LINEAR);
+        }
+        stage.apply(coarseFrame);
+        stage.apply(scaledFrame);
+        try (Mat difference = new Mat()) {
+          absdiff(coarseFrame.image(), scaledFrame.image(), difference);
+          double[] most = new double[1];
+          minMaxLoc(difference.reshape(1), null, most, null, null, null);
+          assertTrue(most[0] <= 1, background.describe() + ": differs by " + most[0]);
+        }
+        if (background instanceof ColorBackground) {
+          assertArrayEquals(new int[] {0xff, 0x40, 0x20}, Frames.pixel(coarseFrame.image(), 3, 3), "background");
+        }
+        assertArrayEquals(new int[] {10, 200, 30}, Frames.pixel(coarseFrame.image(), 90, 45), "the person");
+      }
     }
   }
 
