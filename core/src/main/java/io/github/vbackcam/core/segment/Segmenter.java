@@ -1,11 +1,7 @@
 package io.github.vbackcam.core.segment;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import io.github.vbackcam.core.Frame;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Finds the person in a frame. One instance per pipeline thread: segmenters hold a predictor and, for recurrent
@@ -29,16 +25,14 @@ public interface Segmenter extends AutoCloseable {
    */
   default void prepare(Frame frame) {}
 
-  /** Segments and writes the unrefined probability at frame size into the frame's mask. */
+  /**
+   * Segments and writes the unrefined probability into the frame's mask, at the model's resolution and, scaled
+   * bilinearly by {@link Frame#mask()}, at frame size.
+   */
   default void segmentToMask(Frame frame) throws Exception {
-    upscale(segment(frame), frame.maskForWriting());
-  }
-
-  /** Bilinear resize of a probability map to the size of {@code mask}. */
-  static void upscale(Mat probability, Mat mask) {
-    try (Size size = new Size(mask.cols(), mask.rows())) {
-      resize(probability, mask, size, 0, 0, INTER_LINEAR);
-    }
+    Mat probability = segment(frame);
+    probability.copyTo(frame.coarseMaskForWriting(probability.rows(), probability.cols()));
+    frame.mask();
   }
 
   /** The model in use, for logs and status. */
