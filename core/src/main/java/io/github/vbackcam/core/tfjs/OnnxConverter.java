@@ -34,7 +34,7 @@ import org.tensorflow.proto.framework.TensorShapeProto;
  * {@code ResizeBilinear} whose input size the graph fixes ({@link StaticShapes}) by a whole factor becomes a
  * {@code Resize} by constant scales, which ONNX Runtime runs without leaving the blocked layout; and a per-channel
  * scaling before such a resize moves after it. On a later, slower machine the gate and the spread scaling took
- * selfie's inference to 0.63x (ONNX Runtime's optimized graph reordered tensors out of the layout and back 54 times
+ * selfie's inference to 0.62x (ONNX Runtime's optimized graph reordered tensors out of the layout and back 54 times
  * an inference, 8 times with them).
  *
  * <p>ONNX values are named after the TensorFlow tensors ({@code node:index}); the graph's inputs and outputs carry
