@@ -396,10 +396,10 @@ final class OnnxConverter {
   /**
    * The ONNX inputs of a convolution: its input, its weights and, where a BiasAdd or Add of a constant with one
    * value per output channel is the only reader of its output, that constant as its bias; that op is then not
-   * converted.
-   *
+   * converted. Each bias value is written {@code repeat} times in a row, for a convolution with that many output
+   * channels for each of the TensorFlow op's.
    */
-  private ConvInputs convInputs(NodeDef conv, String nchw, String weights, long channels) {
+  private ConvInputs convInputs(NodeDef conv, String nchw, String weights, long channels, int repeat) {
     ConvInputs plain = new ConvInputs(List.of(nchw, weights), conv.getName() + ":0");
     List<NodeDef> readers = consumers.getOrDefault(conv.getName(), List.of());
     if (endpoints.contains(conv.getName()) || readers.size() != 1
@@ -419,7 +419,12 @@ final class OnnxConverter {
     }
     fused.add(add.getName());
     String bias = add.getName() + "/_bias";
-    onnx.floatInitializer(bias, new long[] {channels}, floats(c));
+    float[] values = floats(c);
+    float[] repeated = new float[values.length * repeat];
+    for (int i = 0; i < repeated.length; i++) {
+      repeated[i] = values[i / repeat];
+    }
+    onnx.floatInitializer(bias, new long[] {repeated.length}, repeated);
     return new ConvInputs(List.of(nchw, weights, bias), add.getName() + ":0");
   }
 
@@ -470,7 +475,7 @@ final class OnnxConverter {
         : new long[] {outer, in, kh, kw}, t);
     String nchw = toNchw(node, input(data.get(0)));
     String result = node.getName() + "/_nchw";
-    ConvInputs inputs = convInputs(node, nchw, weights, depthwise ? (long) in * outer : outer);
+    ConvInputs inputs = convInputs(node, nchw, weights, depthwise ? (long) in * outer : outer, 1);
     onnx.node("Conv", node.getName(), inputs.inputs(), List.of(result), withPadding(node,
         OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", spatial(node, "strides")),
         OnnxModel.Attr.ints("dilations", spatial(node, "dilations")),
@@ -494,19 +499,8 @@ final class OnnxConverter {
     int kw = (int) d[1];
     int outC = (int) d[2];
     int inC = (int) d[3];
-    float[] t = new float[w.length]; // [in, out, kh, kw]
-    for (int y = 0; y < kh; y++) {
-      for (int x = 0; x < kw; x++) {
-        for (int o = 0; o < outC; o++) {
-          for (int c = 0; c < inC; c++) {
-            t[((c * outC + o) * kh + y) * kw + x] = w[((y * kw + x) * outC + o) * inC + c];
-          }
-        }
-      }
-    }
-    String weights = node.getName() + "/_weights";
-    onnx.floatInitializer(weights, new long[] {inC, outC, kh, kw}, t);
     long[] strides = spatial(node, "strides");
+    long[] dilations = spatial(node, "dilations");
     boolean same = padding(node).equals("SAME");
     long[] k = {kh, kw};
     long[] pads = new long[4];
@@ -525,11 +519,68 @@ final class OnnxConverter {
     }
     String nchw = toNchw(node, input(data.get(2)));
     String result = node.getName() + "/_nchw";
-    ConvInputs inputs = convInputs(node, nchw, weights, outC);
+    if (kh == kw && strides[0] == kh && strides[1] == kw && dilations[0] == 1 && dilations[1] == 1
+        && java.util.Arrays.equals(pads, new long[4]) && java.util.Arrays.equals(outputPadding, new long[2])) {
+      blocksToSpace(node, w, inC, outC, kh, nchw, result);
+      return;
+    }
+    float[] t = new float[w.length]; // [in, out, kh, kw]
+    for (int y = 0; y < kh; y++) {
+      for (int x = 0; x < kw; x++) {
+        for (int o = 0; o < outC; o++) {
+          for (int c = 0; c < inC; c++) {
+            t[((c * outC + o) * kh + y) * kw + x] = w[((y * kw + x) * outC + o) * inC + c];
+          }
+        }
+      }
+    }
+    String weights = node.getName() + "/_weights";
+    onnx.floatInitializer(weights, new long[] {inC, outC, kh, kw}, t);
+    ConvInputs inputs = convInputs(node, nchw, weights, outC, 1);
     onnx.node("ConvTranspose", node.getName(), inputs.inputs(), List.of(result),
         OnnxModel.Attr.ints("kernel_shape", kh, kw), OnnxModel.Attr.ints("strides", strides),
-        OnnxModel.Attr.ints("dilations", spatial(node, "dilations")), OnnxModel.Attr.ints("pads", pads),
+        OnnxModel.Attr.ints("dilations", dilations), OnnxModel.Attr.ints("pads", pads),
         OnnxModel.Attr.ints("output_padding", outputPadding));
+    toNhwc(node, result, inputs.output());
+  }
+
+
+  /**
+   * A transposed convolution whose k x k kernel moves by k (selfie's last layer) writes each output pixel from one
+   * input pixel: a 1x1 convolution to {@code out * k * k} channels, one per output channel and place in its k x k
+   * block, whose values a transposed convolution with a kernel of ones and zeros then puts in their places. ONNX
+   * Runtime runs the 1x1 convolution in its blocked layout and reorders only its few channels out of it, where the
+   * one transposed convolution (which the layout lacks) had all its input reordered first: selfie's 16 channels at
+   * 128x128, 0.19 ms of a 3.9 ms inference. (ONNX's DepthToSpace does the placing too, but ONNX Runtime's took
+   * 0.15 ms for a 256x256 output.)
+   *
+   * @param w the TensorFlow filter, [k, k, out, in]
+   */
+  private void blocksToSpace(NodeDef node, float[] w, int in, int out, int k, String nchw, String result) {
+    float[] t = new float[w.length]; // [out * k * k, in, 1, 1]; output channel (o * k + y) * k + x, DepthToSpace's CRD
+    for (int y = 0; y < k; y++) {
+      for (int x = 0; x < k; x++) {
+        for (int o = 0; o < out; o++) {
+          for (int c = 0; c < in; c++) {
+            t[((o * k + y) * k + x) * in + c] = w[((y * k + x) * out + o) * in + c];
+          }
+        }
+      }
+    }
+    String weights = node.getName() + "/_weights";
+    onnx.floatInitializer(weights, new long[] {(long) out * k * k, in, 1, 1}, t);
+    ConvInputs inputs = convInputs(node, nchw, weights, out, k * k);
+    String blocks = node.getName() + "/_blocks";
+    onnx.node("Conv", blocks, inputs.inputs(), List.of(blocks), OnnxModel.Attr.ints("kernel_shape", 1, 1));
+    float[] place = new float[out * k * k * out * k * k]; // [out * k * k, out, k, k]: channel (o, y, x) to its place
+    for (int o = 0; o < out; o++) {
+      for (int b = 0; b < k * k; b++) {
+        place[((o * k * k + b) * out + o) * k * k + b] = 1;
+      }
+    }
+    onnx.floatInitializer(node.getName() + "/_place", new long[] {(long) out * k * k, out, k, k}, place);
+    onnx.node("ConvTranspose", node.getName(), List.of(blocks, node.getName() + "/_place"), List.of(result),
+        OnnxModel.Attr.ints("kernel_shape", k, k), OnnxModel.Attr.ints("strides", k, k));
     toNhwc(node, result, inputs.output());
   }
 
