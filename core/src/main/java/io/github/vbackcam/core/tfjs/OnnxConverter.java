@@ -32,17 +32,18 @@ import org.tensorflow.proto.framework.TensorShapeProto;
  * element-wise ops, becomes {@code x} times a gate that ONNX Runtime computes in one fused convolution; a
  * squeeze-and-excitation block's per-channel scaling becomes a product of two tensors of one shape; a
  * {@code ResizeBilinear} whose input size the graph fixes ({@link StaticShapes}) by a whole factor becomes a
- * {@code Resize} by constant scales, which ONNX Runtime runs without leaving the blocked layout; and a per-channel
- * scaling before such a resize moves after it. On a later, slower machine the gate and the spread scaling took
- * selfie's inference to 0.62x (ONNX Runtime's optimized graph reordered tensors out of the layout and back 54 times
- * an inference, 8 times with them).
+ * {@code Resize} by constant scales, which ONNX Runtime runs without leaving the blocked layout; a per-channel
+ * scaling before such a resize moves after it; and a transposed convolution whose kernel moves by its own size
+ * becomes a 1x1 convolution in the layout and a transposed convolution that only places values. On a later, slower
+ * machine the gate and the spread scaling took selfie's inference to 0.62x (ONNX Runtime's optimized graph reordered
+ * tensors out of the layout and back 54 times an inference, 8 times with them).
  *
  * <p>ONNX values are named after the TensorFlow tensors ({@code node:index}); the graph's inputs and outputs carry
  * the model's endpoint names, so predictors feed and read arrays by the same names as with TensorFlow.
  */
 final class OnnxConverter {
   /** Part of the cache entry's name; bumped whenever the conversion changes, so older conversions are not reused. */
-  static final String VERSION = "onnx3";
+  static final String VERSION = "onnx4";
   private static final long[] TO_NCHW = {0, 3, 1, 2};
   private static final long[] TO_NHWC = {0, 2, 3, 1};
   /** TensorFlow's element-wise ops (NumPy broadcasting) and their ONNX names. */
@@ -487,7 +488,8 @@ final class OnnxConverter {
    * Conv2DBackpropInput(input_sizes, filter [kh, kw, out, in], x) as ConvTranspose. TensorFlow crops the full
    * transposed convolution to {@code input_sizes}, taking the floor half of the excess from the top and left, as
    * its forward convolution pads; the pads here say the same explicitly (ONNX's SAME modes for ConvTranspose have
-   * differed between versions).
+   * differed between versions). A kernel that moves by its own size, with nothing to crop, goes to
+   * {@link #blocksToSpace}.
    */
   private void transposedConv(NodeDef node, List<String> data) throws ModelFormatException {
     checkNhwc(node);
@@ -519,7 +521,7 @@ final class OnnxConverter {
     }
     String nchw = toNchw(node, input(data.get(2)));
     String result = node.getName() + "/_nchw";
-    if (kh == kw && strides[0] == kh && strides[1] == kw && dilations[0] == 1 && dilations[1] == 1
+    if (kh > 1 && kh == kw && strides[0] == kh && strides[1] == kw && dilations[0] == 1 && dilations[1] == 1
         && java.util.Arrays.equals(pads, new long[4]) && java.util.Arrays.equals(outputPadding, new long[2])) {
       blocksToSpace(node, w, inC, outC, kh, nchw, result);
       return;
@@ -546,9 +548,9 @@ final class OnnxConverter {
 
 
   /**
-   * A transposed convolution whose k x k kernel moves by k (selfie's last layer) writes each output pixel from one
-   * input pixel: a 1x1 convolution to {@code out * k * k} channels, one per output channel and place in its k x k
-   * block, whose values a transposed convolution with a kernel of ones and zeros then puts in their places. ONNX
+   * A transposed convolution whose k x k kernel moves by k (selfie's and meet's last layer) writes each output pixel
+   * from one input pixel: a 1x1 convolution to {@code out * k * k} channels, one per output channel and place in its
+   * k x k block, whose values a transposed convolution with a kernel of ones and zeros then puts in their places. ONNX
    * Runtime runs the 1x1 convolution in its blocked layout and reorders only its few channels out of it, where the
    * one transposed convolution (which the layout lacks) had all its input reordered first: selfie's 16 channels at
    * 128x128, 0.19 ms of a 3.9 ms inference. (ONNX's DepthToSpace does the placing too, but ONNX Runtime's took
