@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates model.json + group1-shard1of1.bin: a small TF.js graph model built to exercise every rewrite and weight
 encoding the converter handles that the real models do not (Prelu, fused Prelu/LeakyRelu/Relu6, _FusedMatMul, a
-TF.js-style dilated depthwise conv, float16/uint8/uint16 quantization, int32 weights). Output is committed; rerun
+TF.js-style dilated depthwise conv, a transposed conv, float16/uint8/uint16 quantization, int32 weights). Output is committed; rerun
 only to change the model."""
 import base64, json
 import numpy as np
@@ -73,6 +73,13 @@ mw = const("mw", rng.normal(0, 0.2, (256, 5)))
 mb = const("mb", rng.normal(0, 0.2, (5,)))
 node("logits", "_FusedMatMul", ["flat", mw, mb], fused_ops={"list": {"s": [b64("BiasAdd"), b64("Relu")]}},
      num_args={"i": "1"}, epsilon={"f": 0}, transpose_a={"b": False}, transpose_b={"b": False}, T=FLOAT)
+# A transposed convolution whose 3x3 kernel moves by 2 (selfie's and meet's move by their own size, which the ONNX
+# conversion writes another way): SAME crops the odd excess, 17 -> 16.
+up_sizes = const("up_sizes", [1, 16, 16, 2], dtype="int32")
+uw = const("uw", rng.normal(0, 0.5, (3, 3, 2, 4)))
+node("up", "Conv2DBackpropInput", [up_sizes, uw, "prelu"], T=FLOAT, strides=ints(1, 2, 2, 1),
+     padding={"s": b64("SAME")}, data_format={"s": b64("NHWC")}, dilations=ints(1, 1, 1, 1),
+     explicit_paddings={"list": {}})
 
 model = {"format": "graph-model", "generatedBy": "vbackcam generate.py", "convertedBy": None,
          "modelTopology": {"node": nodes, "library": {}, "versions": {"producer": 1395}},
