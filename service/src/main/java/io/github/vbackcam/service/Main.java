@@ -89,16 +89,25 @@ public final class Main implements Runnable {
       return new String[] {"vbackcam " + version()};
     }
 
+    /** The version; read from the jar once, as the D-Bus status asks for it every second. */
     public static String version() {
-      Properties p = new Properties();
-      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-        if (in != null) {
-          p.load(in);
+      return Read.VERSION;
+    }
+
+    private static final class Read {
+      static final String VERSION = read();
+
+      private static String read() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+          if (in != null) {
+            p.load(in);
+          }
+        } catch (IOException e) {
+          return "unknown";
         }
-      } catch (IOException e) {
-        return "unknown";
+        return p.getProperty("version", "unknown");
       }
-      return p.getProperty("version", "unknown");
     }
   }
 }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -49,6 +48,7 @@ public final class ServiceControls implements Controls, AutoCloseable {
   private final String device;
   private final String inference;
   private final Loader loader = new Loader();
+  private final BundledBackgrounds backgrounds = new BundledBackgrounds();
 
   /** The largest image file read as a background (its pixels are limited separately, from the header). */
   static final long MAX_IMAGE_BYTES = 256L * 1000 * 1000;
@@ -586,12 +586,6 @@ public final class ServiceControls implements Controls, AutoCloseable {
 
   @Override
   public Status status() {
-    List<Path> backgrounds = List.of();
-    try {
-      backgrounds = Defaults.backgrounds();
-    } catch (IOException e) {
-      LOG.debug("cannot list backgrounds", e);
-    }
-    return new Status(Main.Version.version(), backgrounds, device, inference, engine.status());
+    return new Status(Main.Version.version(), backgrounds.list(), device, inference, engine.status());
   }
 }

@@ -1,0 +1,61 @@
+package io.github.vbackcam.service.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundledBackgroundsTest {
+
+  @TempDir
+  Path dir;
+
+  private String before;
+
+  @BeforeEach
+  void pointAtTheFolder() {
+    before = System.getProperty("vbackcam.backgrounds");
+    System.setProperty("vbackcam.backgrounds", dir.toString());
+  }
+
+  @AfterEach
+  void restore() {
+    if (before == null) {
+      System.clearProperty("vbackcam.backgrounds");
+    } else {
+      System.setProperty("vbackcam.backgrounds", before);
+    }
+  }
+
+  @Test
+  void listsThePicturesAgainWhenTheFolderChanges() throws Exception {
+    Files.write(dir.resolve("b.png"), new byte[1]);
+    Files.write(dir.resolve("notes.txt"), new byte[1]);
+    BundledBackgrounds backgrounds = new BundledBackgrounds();
+    assertEquals(List.of(dir.resolve("b.png")), backgrounds.list());
+    Files.write(dir.resolve("a.jpg"), new byte[1]);
+    assertEquals(List.of(dir.resolve("a.jpg"), dir.resolve("b.png")), backgrounds.list());
+    Files.move(dir.resolve("b.png"), dir.resolve("c.webp"));
+    assertEquals(List.of(dir.resolve("a.jpg"), dir.resolve("c.webp")), backgrounds.list());
+    Files.delete(dir.resolve("a.jpg"));
+    assertEquals(List.of(dir.resolve("c.webp")), backgrounds.list());
+  }
+
+  @Test
+  void aFolderThatIsGoneListsNothingAndIsListedAgainWhenBack() throws Exception {
+    Files.write(dir.resolve("a.png"), new byte[1]);
+    BundledBackgrounds backgrounds = new BundledBackgrounds();
+    assertEquals(List.of(dir.resolve("a.png")), backgrounds.list());
+    Files.delete(dir.resolve("a.png"));
+    Files.delete(dir);
+    assertEquals(List.of(), backgrounds.list());
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("b.png"), new byte[1]);
+    assertEquals(List.of(dir.resolve("b.png")), backgrounds.list());
+  }
+}
