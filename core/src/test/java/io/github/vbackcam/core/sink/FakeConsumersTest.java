@@ -2,6 +2,7 @@ package io.github.vbackcam.core.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +39,41 @@ class FakeConsumersTest {
       assertEquals(3, next());
       Files.delete(file); // a missing file counts as one
       assertEquals(1, next());
-      Files.writeString(dir.resolve("other"), "0"); // another file in the folder changes nothing
       Files.writeString(file, "0");
       assertEquals(0, next());
+    }
+  }
+
+  @Test
+  void anEmptyFileIsAWriteUnderWayAndChangesNothing() throws Exception {
+    Path file = dir.resolve("consumers");
+    Files.writeString(file, "0");
+    try (ConsumerMonitor monitor = ConsumerMonitor.fromFile(file)) {
+      monitor.start(counts::add);
+      assertEquals(0, next());
+      Files.writeString(file, "");
+      Thread.sleep(1500); // read again by then (its change, or the read every second)
+      Files.writeString(file, "2");
+      assertEquals(2, next()); // not 1 first: that would open the camera
+    }
+  }
+
+  @Test
+  void aFolderThatIsDeletedAndMadeAgainIsFollowed() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("run"));
+    Path file = folder.resolve("consumers");
+    Files.writeString(file, "0");
+    try (ConsumerMonitor monitor = ConsumerMonitor.fromFile(file)) {
+      monitor.start(counts::add);
+      assertEquals(0, next());
+      Files.delete(file);
+      Files.delete(folder);
+      assertEquals(1, next());
+      Files.createDirectories(folder);
+      Files.writeString(file, "0");
+      assertEquals(0, next());
+      Files.writeString(file, "4");
+      assertEquals(4, next());
     }
   }
 
@@ -55,5 +88,17 @@ class FakeConsumersTest {
       Files.writeString(file, "0");
       assertEquals(0, next());
     }
+  }
+
+  @Test
+  void nothingIsReportedAfterClose() throws Exception {
+    Path file = dir.resolve("consumers");
+    Files.writeString(file, "0");
+    ConsumerMonitor monitor = ConsumerMonitor.fromFile(file);
+    monitor.start(counts::add);
+    assertEquals(0, next());
+    monitor.close();
+    Files.writeString(file, "5");
+    assertNull(counts.poll(2, TimeUnit.SECONDS));
   }
 }
