@@ -486,21 +486,31 @@ class HostileServiceTest {
       Thread.sleep(50);
     }
     int superseded = 0;
-    for (CompletableFuture<Void> c : calls) {
-      try {
-        c.get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        assertTrue(String.valueOf(e.getCause().getMessage()).contains("was superseded by a later request"),
-            e.toString());
-        superseded++;
+    int refused = 0;
+    try {
+      for (CompletableFuture<Void> c : calls) {
+        try {
+          c.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          String message = String.valueOf(e.getCause().getMessage());
+          // Superseded while waiting; or, on a loaded machine where checking the 64-megapixel file takes longer,
+          // refused after waiting its turn among the file checks (the bound that keeps the connection's threads free).
+          if (message.contains("was superseded by a later request")) {
+            superseded++;
+          } else {
+            assertTrue(message.contains("other calls are waiting for files that have not answered yet"), e.toString());
+            refused++;
+          }
+        }
       }
+      System.out.println("50 slow backgrounds at once: " + superseded + " superseded, " + refused
+          + " refused while the files were checked, slowest property read " + slowest + " ms");
+      assertTrue(slowest < 1000, "a property read took " + slowest + " ms during the burst");
+      assertEquals("s \"image " + big + "\"", live.property("Background"));
+      live.awaitCorners(255, 255, 0, "after the burst of " + big);
+    } finally {
+      control.SetColor("#0000ff"); // as the next test expects, whatever happened here
     }
-    System.out.println("50 slow backgrounds at once: " + superseded + " superseded, slowest property read "
-        + slowest + " ms");
-    assertTrue(slowest < 1000, "a property read took " + slowest + " ms during the burst");
-    assertEquals("s \"image " + big + "\"", live.property("Background"));
-    live.awaitCorners(255, 255, 0, "after the burst of " + big);
-    control.SetColor("#0000ff"); // as the next test expects
   }
 
   @Test
