@@ -42,11 +42,10 @@ final class BundledBackgrounds {
         boolean settled = now.modified().toInstant().isBefore(Instant.now().minus(SETTLING));
         listedAt = settled ? now : null;
       }
-    } catch (NoSuchFileException e) {
-      listed = List.of();
-      listedAt = null;
     } catch (IOException e) {
-      LOG.debug("cannot list backgrounds", e);
+      if (!(e instanceof NoSuchFileException)) { // a missing folder is no news every second
+        LOG.debug("cannot list backgrounds", e);
+      }
       listed = List.of();
       listedAt = null;
     }
